@@ -1,0 +1,5 @@
+"""Idea pipeline definitions (group ``ideas``)."""
+
+from dagster import Definitions
+
+defs = Definitions()

@@ -1,0 +1,5 @@
+"""PR sample pipeline definitions (group ``samples``)."""
+
+from dagster import Definitions
+
+defs = Definitions()
