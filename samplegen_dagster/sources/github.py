@@ -215,9 +215,8 @@ class GitHubSource:
             raise GitHubError(f"GitHub API error {e.status} reading {what}: {_message(e)}") from None
         except requests.exceptions.RetryError as e:
             raise GitHubError(
-                f"GitHub API at {api} kept failing while reading {what} after {self.config.retries} retries ({_cause(e)})",
-                fatal=True,
-            ) from None
+                f"GitHub API at {api} kept failing while reading {what} after {self.config.retries} retries ({_cause(e)})"
+            ) from None  # not fatal: a persistently failing resource is often just this one PR
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
             raise GitHubError(f"cannot reach the GitHub API at {api}: {_cause(e)}", fatal=True) from None
 
@@ -323,6 +322,7 @@ class GitHubSource:
         statement, removed = strip_leaks(
             statement, own_lines=own, changed_paths=paths, pr_number=number, merge_commit=pr.merge_commit_sha
         )
+        statement = statement.rstrip("\n") + "\n"  # SWE-bench's shape: title, newline, body, newline
 
         hints: list[str] = []
         for owner_repo, issue in issues:
