@@ -170,11 +170,14 @@ def managed_container(
     command: list[str] | None = None,
     working_dir: str | None = None,
     extra_labels: dict[str, str] | None = None,
+    auto_remove: bool = True,
 ) -> Iterator["Container"]:
     """A started, labelled container that is removed on exit, whatever happens inside.
 
     The container idles (``sleep infinity``) and work is done with :func:`exec_timed`; it
     runs as root so setup steps can install and chown, while test execs pass ``user``.
+    Give ``command`` a bounded ``sleep`` so that, with ``auto_remove``, the engine removes
+    the container by itself even if this process dies before its ``finally``.
     """
     name = container_name(role, instance_id)
     container = None
@@ -188,6 +191,7 @@ def managed_container(
             working_dir=working_dir,
             detach=True,
             init=False,
+            auto_remove=auto_remove,
             **limits.create_kwargs(),
         )
         container.start()

@@ -1,0 +1,412 @@
+"""The docker sandbox: environments are images, validation runs inside containers.
+
+Layers (the same split the sample's Dockerfile has):
+
+1. **base image** - ``SAMPLEGEN_BASE_IMAGE``, else ``python:<X.Y>-slim``.
+2. **env image** ``samplegen-env:<fingerprint>`` - the Dockerfile's dependency layer (a
+   virtualenv at ``/opt/venv`` with the spec's build requirements, test packages and
+   requirements), built once per fingerprint with ``docker build``; then, exactly as the
+   local sandbox does, the checkout at base is installed once (in a networked build
+   container) to pull in dynamic dependencies, the project itself is uninstalled, and the
+   result is committed under the same tag. Every PR sharing the fingerprint reuses it;
+   nothing is installed again.
+3. **per-PR run** - a fresh container from the env image, *without network*, limited in
+   memory / pids / CPU, with no host environment: the checkout (at base, from the host
+   cache) is copied in with ``put_archive``, the project is installed editable and offline
+   (``--no-index``: a missing dependency fails loudly instead of being downloaded), then
+   each state applies its patches and runs the same pytest argv as the local sandbox as
+   an unprivileged user; JUnit XML and coverage JSON come out with ``get_archive``. A state
+   that exceeds the wall-clock limit gets its container killed. The container is removed
+   in ``finally`` whatever happened, and it self-destructs (``sleep`` + auto-remove) if this
+   process dies first.
+
+The repository's own ``git clone`` in the Dockerfile is for users rebuilding the sample;
+the sandbox copies the host checkout in instead (test repositories are local paths).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import shlex
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from samplegen_dagster.sandbox import engine as eng
+from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec
+from samplegen_dagster.validation.commands import (
+    PINNED_ENV,
+    PLUGIN_DIR,
+    coverage_json_argv,
+    coverage_report_argv,
+    display,
+    pytest_argv,
+)
+
+log = logging.getLogger(__name__)
+
+VENV = "/opt/venv"
+PY = f"{VENV}/bin/python"
+REPO_DIR = "/repo"  # where the sample Dockerfile puts it too
+OUT_DIR = "/samplegen-run"  # shown as $RUN in logs, like the local sandbox's run directory
+TOOLS_DIR = "/opt/samplegen"
+PLUGIN_IN_CONTAINER = f"{TOOLS_DIR}/pytest_plugin"
+SANDBOX_UID = 65534
+CA_FILE_IN_CONTEXT = "samplegen-ca-bundle.crt"
+# Build context names the dependency layer copies; the checkout itself never enters the build.
+EXCLUDE_FROM_COPY = (".git", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache", "__pycache__")
+
+
+def _q(items: list[str]) -> str:
+    return " ".join(shlex.quote(i) for i in items)
+
+
+def ca_dockerfile_lines(ca_in_context: str | None) -> list[str]:
+    """Dockerfile lines that install an extra CA bundle for pip and requests (empty when none)."""
+    if not ca_in_context:
+        return []
+    return [
+        f"COPY {ca_in_context} {eng.CA_PATH_IN_IMAGE}",
+        f"ENV PIP_CERT={eng.CA_PATH_IN_IMAGE} REQUESTS_CA_BUNDLE={eng.CA_PATH_IN_IMAGE}",
+    ]
+
+
+def dependency_dockerfile(spec: EnvSpec, base_image_default: str, ca_in_context: str | None = None) -> str:
+    """The dependency layer of the sample's Dockerfile: identical for every PR with ``spec.fingerprint``.
+
+    Taken from the sample's own Dockerfile (``environment.render``), cut before the layer
+    that copies the sample and clones the repository; the CA bundle lines, when one is
+    configured, go right after ``FROM``. Falls back to an equivalent built-in layer.
+    """
+    text = None
+    try:
+        from samplegen_dagster.environment.render import render_dockerfile
+
+        full = render_dockerfile(spec, instance_id="env", repo_url="-", base_commit="-", base_image=base_image_default)
+        lines = full.splitlines()
+        cut = next((i for i, ln in enumerate(lines) if ln.startswith("COPY . /sample")), None)
+        if cut is not None:
+            while cut > 0 and lines[cut - 1].startswith("#"):
+                cut -= 1
+            body = [ln for ln in lines[:cut] if not ln.startswith("# Build from") and not ln.startswith("# env:")]
+            text = "\n".join(body).rstrip() + "\n"
+    except Exception as exc:  # renderer missing or changed: keep working
+        log.debug("sample Dockerfile renderer unusable (%s); using the built-in dependency layer", exc)
+    if text is None:
+        reqs = list(dict.fromkeys(spec.build_requires + ["pip>=23", "wheel"] + spec.packages))
+        text = "\n".join(
+            [
+                f"ARG BASE_IMAGE={base_image_default}",
+                "FROM ${BASE_IMAGE}",
+                "ENV " + " ".join(f"{k}={v}" for k, v in PINNED_ENV.items()),
+                f"RUN python3 -m venv {VENV}",
+                f"ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH",
+                f"RUN pip install {_q(reqs)}",
+            ]
+        ) + "\n"
+    ca = ca_dockerfile_lines(ca_in_context)
+    if ca:
+        lines = text.splitlines()
+        at = next(i for i, ln in enumerate(lines) if ln.startswith("FROM ")) + 1
+        text = "\n".join(lines[:at] + ca + lines[at:]) + "\n"
+    return text
+
+
+class DockerSandbox:
+    """``Sandbox`` running builds and validation in containers of a Docker-API engine."""
+
+    name = "docker"
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        *,
+        base_image: str = "",
+        ca_bundle: Path | None = None,
+        install_timeout_s: int = 1800,
+        limits: eng.RunLimits | None = None,
+        client=None,
+        pip_args: list[str] | None = None,
+    ):
+        self.work_dir = Path(cache_dir) / "docker"
+        self.base_image = base_image
+        self.ca_bundle = Path(ca_bundle) if ca_bundle else None
+        self.install_timeout_s = install_timeout_s
+        self.limits = limits or eng.RunLimits()
+        self.pip_args = list(pip_args or [])
+        self._client = client
+        # Observability for tests and benchmarks: what this instance actually did.
+        self.builds: list[str] = []  # env image tags built (not reused)
+
+    @classmethod
+    def from_settings(cls, settings, client=None) -> "DockerSandbox":
+        return cls(
+            settings.cache_dir,
+            base_image=settings.base_image,
+            ca_bundle=settings.ca_bundle,
+            install_timeout_s=settings.install_timeout_s,
+            client=client,
+        )
+
+    # -- engine ---------------------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = eng.engine_client(timeout_s=max(self.install_timeout_s, 600))
+            if self._client is None:
+                raise SandboxError("no container engine answers (set DOCKER_HOST, or run scripts/setup-container-engine.sh)")
+        return self._client
+
+    def base_image_for(self, spec: EnvSpec) -> str:
+        return self.base_image or f"python:{spec.python_version}-slim"
+
+    # -- environments ---------------------------------------------------------------
+    def prepare(self, spec: EnvSpec, checkout: Path) -> PreparedEnv:
+        tag = eng.env_image_tag(spec.fingerprint)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.work_dir / f"{spec.fingerprint}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if eng.image_exists(self.client, tag):
+                return PreparedEnv(sandbox=self.name, fingerprint=spec.fingerprint, location=tag, reused=True)
+            start = time.monotonic()
+            log_path = self.work_dir / f"{spec.fingerprint}.build.log"
+            self._build(spec, Path(checkout), tag, log_path)
+            self.builds.append(tag)
+            return PreparedEnv(
+                sandbox=self.name,
+                fingerprint=spec.fingerprint,
+                location=tag,
+                reused=False,
+                build_seconds=round(time.monotonic() - start, 2),
+                log_path=str(log_path),
+            )
+
+    def _build(self, spec: EnvSpec, checkout: Path, tag: str, log_path: Path) -> None:
+        client = self.client
+        log_lines: list[str] = []
+
+        def note(text: str) -> None:
+            log_lines.append(text if text.endswith("\n") else text + "\n")
+            log_path.write_text("".join(log_lines), encoding="utf-8")
+
+        stage_tag = f"{tag}-deps"
+        labels = eng.labels_for("env", None, **{eng.LABEL_FINGERPRINT: spec.fingerprint, eng.LABEL_PYTHON: spec.python_version})
+        with tempfile.TemporaryDirectory(prefix="samplegen-envctx.", dir=self.work_dir) as ctx:
+            ca_name = None
+            if self.ca_bundle:
+                if not self.ca_bundle.is_file():
+                    raise SandboxError(f"SAMPLEGEN_CA_BUNDLE {self.ca_bundle} is not a file")
+                shutil.copyfile(self.ca_bundle, Path(ctx) / CA_FILE_IN_CONTEXT)
+                ca_name = CA_FILE_IN_CONTEXT
+            dockerfile = dependency_dockerfile(spec, f"python:{spec.python_version}-slim", ca_name)
+            (Path(ctx) / "Dockerfile").write_text(dockerfile, encoding="utf-8")
+            base = self.base_image_for(spec)
+            note(f"== docker build (dependency layer) FROM {base} -> {stage_tag} ==\n{dockerfile}")
+            try:
+                _image, stream = client.images.build(
+                    path=ctx,
+                    tag=stage_tag,
+                    buildargs={"BASE_IMAGE": base},
+                    labels=labels,
+                    rm=True,
+                    forcerm=True,
+                    pull=False,
+                )
+                for chunk in stream:
+                    if "stream" in chunk:
+                        note(chunk["stream"].rstrip("\n"))
+            except Exception as exc:  # BuildError carries the build log
+                for chunk in getattr(exc, "build_log", None) or []:
+                    if isinstance(chunk, dict) and "stream" in chunk:
+                        note(chunk["stream"].rstrip("\n"))
+                note(f"[build failed: {exc}]")
+                _remove_image(client, stage_tag)
+                raise SandboxError(f"building the dependency image failed: {str(exc).strip()[:300]} (log: {log_path})") from exc
+
+        try:
+            self._install_dynamic_deps(spec, checkout, stage_tag, tag, labels, note, log_path)
+        finally:
+            _remove_image(client, stage_tag)
+
+    def _install_dynamic_deps(self, spec, checkout, stage_tag, tag, labels, note, log_path) -> None:
+        """Install the checkout once to pull in dependencies only its build knows (setup.py
+        ``install_requires``, dynamic metadata), uninstall the project, commit as the env image."""
+        client = self.client
+        build_limits = eng.RunLimits(
+            memory=self.limits.memory, pids=self.limits.pids, cpus=max(self.limits.cpus, 2.0), network=True, user=None
+        )
+        with eng.managed_container(
+            client, stage_tag, role="env-build", limits=build_limits, command=["sleep", str(self.install_timeout_s + 600)]
+        ) as box:
+
+            def step(argv: list[str], what: str, env: dict[str, str] | None = None) -> str:
+                res = eng.exec_timed(client, box, argv, timeout_s=self.install_timeout_s, environment=env)
+                note(f"$ {display(argv)}\n{res.output}\n[exit {res.exit_code}, {res.duration_s:.1f}s]")
+                if res.timed_out:
+                    raise SandboxError(f"environment install timed out after {self.install_timeout_s}s while {what}")
+                if res.exit_code:
+                    tail = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or ["no output"]
+                    raise SandboxError(f"environment install failed while {what}: {tail[0][:300]} (log: {log_path})")
+                return res.output
+
+            if spec.project_installable:
+                src = f"{TOOLS_DIR}/src"
+                step(["mkdir", "-p", TOOLS_DIR], "preparing")
+                eng.put_directory(box, checkout, TOOLS_DIR, "src", exclude=EXCLUDE_FROM_COPY)
+                target = src + (f"[{','.join(spec.extras)}]" if spec.extras else "")
+                report = f"{TOOLS_DIR}/project-install.json"
+                pip = [PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *self.pip_args]
+                step([*pip, "--report", report, target], "installing the project's dependencies", env=_scm_env())
+                name = _project_name(eng.read_file(box, report)) or spec.project_name
+                if name:
+                    step([PY, "-m", "pip", "uninstall", "-y", name], "removing the project from the shared environment")
+                step(["rm", "-rf", src, report, "/root/.cache/pip"], "cleaning up")
+            freeze = step([PY, "-m", "pip", "freeze", "--all"], "recording installed packages")
+            version = step([PY, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], "checking python").strip()
+            if version != spec.python_version:
+                note(f"[warning] the base image has Python {version}, the spec asks for {spec.python_version}")
+            manifest = json.dumps({"spec": spec.model_dump(), "freeze": freeze.splitlines(), "python": version}, indent=2)
+            eng.put_files(box, TOOLS_DIR, {"env.json": manifest})
+            repo, _, image_tag = tag.rpartition(":")
+            changes = [f'LABEL {k}="{v}"' for k, v in labels.items()] + ['CMD ["python3"]']
+            box.commit(repository=repo, tag=image_tag, changes=changes, pause=True)
+            note(f"== committed {tag} ==")
+
+    # -- validation cycle -------------------------------------------------------------
+    def run_cycle(self, env: PreparedEnv, spec: EnvSpec, checkout: Path, plan: CyclePlan) -> list[StateRun]:
+        client = self.client
+        checkout = Path(checkout)
+        budget = self.install_timeout_s + plan.timeout_s * max(len(plan.states), 1) + 300
+        with eng.managed_container(
+            client,
+            env.location,
+            role="run",
+            instance_id=plan.instance_id,
+            limits=self.limits,
+            command=["sleep", str(budget)],
+            extra_labels={eng.LABEL_FINGERPRINT: env.fingerprint},
+        ) as box:
+            install_log = self._setup_run(box, spec, checkout, plan)
+            runs: list[StateRun] = []
+            for i, state in enumerate(plan.states):
+                run_state = self._state(box, plan, state)
+                if i == 0 and install_log:
+                    run_state.console = install_log + run_state.console
+                # Logs name the run directory $RUN, as the local sandbox's do.
+                run_state.console = run_state.console.replace(OUT_DIR, "$RUN")
+                run_state.argv = [a.replace(OUT_DIR, "$RUN") for a in run_state.argv]
+                runs.append(run_state)
+                if run_state.apply_error or run_state.timed_out:
+                    break
+            return runs
+
+    def _root(self, box, argv: list[str], timeout_s: float, env: dict[str, str] | None = None, workdir: str = REPO_DIR) -> eng.ExecResult:
+        return eng.exec_timed(self.client, box, argv, timeout_s=timeout_s, environment=env, workdir=workdir)
+
+    def _user_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = {**PINNED_ENV, "HOME": "/tmp", "PATH": f"{VENV}/bin:/usr/local/bin:/usr/bin:/bin", "VIRTUAL_ENV": VENV}
+        env.update(extra or {})
+        return env
+
+    def _setup_run(self, box, spec: EnvSpec, checkout: Path, plan: CyclePlan) -> str:
+        """Copy the checkout and the pytest plugin in, install the project offline; the install log."""
+        res = self._root(box, ["mkdir", "-p", OUT_DIR, TOOLS_DIR], 60, workdir="/")
+        if res.exit_code != 0:
+            raise SandboxError(f"could not prepare the run container: {res.output.strip()[-300:]}")
+        owner = {"uid": SANDBOX_UID, "gid": SANDBOX_UID}
+        eng.put_directory(box, checkout, "/", REPO_DIR.strip("/"), exclude=(".git",), **owner)
+        eng.put_directory(box, PLUGIN_DIR, TOOLS_DIR, "pytest_plugin", exclude=("__pycache__",))
+        if not spec.project_installable:
+            self._root(box, ["chown", "-R", f"{SANDBOX_UID}:{SANDBOX_UID}", REPO_DIR, OUT_DIR], 300, workdir="/")
+            return ""
+        target = REPO_DIR + (f"[{','.join(spec.extras)}]" if spec.extras else "")
+        pip = [PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-index", "--no-build-isolation"]
+        attempts = [[*pip, "-e", target], [*pip, "--no-deps", "-e", target]]
+        env = self._user_env(_scm_env())
+        logs: list[str] = []
+        for argv in attempts:
+            res = self._root(box, argv, self.install_timeout_s, env=env)
+            logs.append(f"$ {display(argv)}\n{res.output.strip()}\n[exit {res.exit_code}, {res.duration_s:.1f}s]\n")
+            if res.exit_code == 0:
+                # the editable install wrote egg-info/build files as root: hand the tree to the test user
+                self._root(box, ["chown", "-R", f"{SANDBOX_UID}:{SANDBOX_UID}", REPO_DIR, OUT_DIR], 300)
+                return "== project install ==\n" + "".join(logs) + "\n"
+            if res.timed_out:
+                break
+        last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or ["no output"]
+        raise SandboxError(f"could not install the project at base in the container: {last[0][:300]}")
+
+    def _as_user(self, box, argv: list[str], timeout_s: float, env: dict[str, str]) -> eng.ExecResult:
+        return eng.exec_timed(
+            self.client, box, argv, timeout_s=timeout_s, user=self.limits.user or "", environment=env, workdir=REPO_DIR
+        )
+
+    def _state(self, box, plan: CyclePlan, state: StateSpec) -> StateRun:
+        result = StateRun(name=state.name)
+        env = self._user_env()
+        for name in state.apply_before:
+            text = plan.patches.get(name, "")
+            if not text:
+                continue
+            patch_file = f"{OUT_DIR}/{name}"
+            eng.put_files(box, OUT_DIR, {name: text.encode("latin-1", "replace")}, uid=SANDBOX_UID, gid=SANDBOX_UID)
+            res = self._as_user(box, ["git", "apply", "--binary", "--whitespace=nowarn", patch_file], 300, env)
+            if res.exit_code != 0:
+                last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or [f"exit {res.exit_code}"]
+                result.apply_error = f"{name} does not apply: git apply failed: {last[0]}"
+                return result
+        if not state.targets:
+            result.skipped_reason = "no test targets exist in this state"
+            return result
+        out = f"{OUT_DIR}/{state.name}"
+        self._as_user(box, ["mkdir", "-p", out], 60, env)
+        junit = f"{out}/junit.xml"
+        data_file = f"{out}/.coverage"
+        env = self._user_env({**plan.env, "PYTHONPATH": PLUGIN_IN_CONTAINER, "COVERAGE_FILE": data_file})
+        argv = pytest_argv(PY, state.targets, junit, coverage=state.coverage)
+        result.argv = argv
+        res = self._as_user(box, argv, plan.timeout_s, env)
+        result.exit_code, result.timed_out, result.duration_s = res.exit_code, res.timed_out, round(res.duration_s, 3)
+        result.console = f"$ {display(argv)}\n{res.output}"
+        if res.timed_out:
+            result.console += f"\n[killed: the test run exceeded {plan.timeout_s}s; its container was killed]\n"
+            return result  # the container is gone; nothing to collect
+        result.junit_xml = eng.read_file(box, junit)
+        if state.coverage:
+            cov_json = f"{out}/coverage.json"
+            self._as_user(box, coverage_json_argv(PY, data_file, cov_json), 300, env)
+            result.coverage_json = eng.read_file(box, cov_json)
+            include = list(getattr(plan, "coverage_include", []) or [])
+            rep = self._as_user(box, coverage_report_argv(PY, data_file, include), 300, env)
+            result.console += "\n== coverage ==\n" + rep.output
+        return result
+
+
+def _scm_env() -> dict[str, str]:
+    # The checkout is copied without .git (a --shared clone's objects live on the host), so
+    # setuptools-scm / hatch-vcs builds get a fixed version instead of failing.
+    return {"SETUPTOOLS_SCM_PRETEND_VERSION": "0.0.0+samplegen"}
+
+
+def _remove_image(client, tag: str) -> None:
+    try:
+        client.images.remove(tag, force=True)
+    except Exception:
+        pass
+
+
+def _project_name(report_text: str | None) -> str | None:
+    if not report_text:
+        return None
+    try:
+        data = json.loads(report_text)
+    except ValueError:
+        return None
+    for item in data.get("install", []):
+        info = item.get("download_info") or {}
+        if "dir_info" in info or str(info.get("url", "")).startswith("file://"):
+            return (item.get("metadata") or {}).get("name")
+    return None
