@@ -61,7 +61,7 @@ def build_draft(idea: Idea, runtime: str) -> DraftSpec:
     environment = (
         f"Linux Docker image based on {runtime} containing a realistic multi-file {framework} backend "
         f"(more than 1,000 lines across more than 5 files) for a {idea.domain} product with seeded fixture data; "
-        f"{service_text} inside the container and is started by the entrypoint; Python 3 with pytest and "
+        f"{service_text} inside the container, started by the entrypoint; Python 3 with pytest and "
         f"requests is installed for the tests; the image must build in under 5 minutes."
     )
     testing = idea.testing
