@@ -1,0 +1,1 @@
+"""Boundary models gathered for schema export."""

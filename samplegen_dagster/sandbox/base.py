@@ -56,6 +56,7 @@ class CyclePlan(BaseModel):
     states: list[StateSpec]
     timeout_s: int = Field(description="wall-clock limit of one state's test run")
     env: dict[str, str] = Field(default_factory=dict, description="pinned environment (TZ, PYTHONHASHSEED, locale)")
+    coverage_include: list[str] = Field(default_factory=list, description="files the coverage report lists (the fix's source files)")
 
 
 class StateRun(BaseModel):

@@ -120,3 +120,4 @@ class FunnelReport(BaseModel):
     rejected_by_reason: dict[str, int] = Field(description="every reason in REASONS, zero included")
     decisions: list[Decision]
     error: str | None = Field(default=None, description="repository-level failure (missing repo, bad token...)")
+    fatal: bool = Field(default=False, description="the error would fail every repository alike (token, rate limit)")

@@ -117,7 +117,9 @@ def score(c: Candidate, rules: SelectionRules) -> float:
     return round(s, 4)
 
 
-def funnel(repo: str, decisions: list[Decision], rules: SelectionRules, error: str | None = None) -> FunnelReport:
+def funnel(
+    repo: str, decisions: list[Decision], rules: SelectionRules, error: str | None = None, fatal: bool = False
+) -> FunnelReport:
     """Rank accepted decisions, apply the per-repo cap, and count rejections per reason."""
     accepted = sorted((d for d in decisions if d.accepted), key=lambda d: (-d.score, d.number))
     if rules.max_accepted_per_repo is not None:
@@ -138,4 +140,5 @@ def funnel(repo: str, decisions: list[Decision], rules: SelectionRules, error: s
         rejected_by_reason=by_reason,
         decisions=sorted(decisions, key=lambda d: d.number),
         error=error,
+        fatal=fatal,
     )

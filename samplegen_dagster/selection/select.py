@@ -74,7 +74,7 @@ def select(
         candidates = cs.list_candidates(entry, rules.max_candidates)
     except SourceError as e:
         log(f"{entry.repo}: {e}")
-        return funnel(entry.repo, [], rules, error=str(e))
+        return funnel(entry.repo, [], rules, error=str(e), fatal=bool(getattr(e, "fatal", False)))
     if entry.prs:
         wanted = set(entry.prs)
         candidates = [c for c in candidates if c.number in wanted]
@@ -88,7 +88,7 @@ def select(
                 # repository-wide failures (rate limit, token) would fail every PR alike: stop here
                 if getattr(e, "fatal", False):
                     log(f"{entry.repo}: {e}")
-                    return funnel(entry.repo, decisions, rules, error=str(e))
+                    return funnel(entry.repo, decisions, rules, error=str(e), fatal=True)
                 c = c.model_copy(update={"fetch_error": str(e)})
             d = decide(c, rules)
         assert d is not None

@@ -409,6 +409,19 @@ def _cause(e: BaseException) -> str:
     return text.split(" (Caused by")[0][:160]
 
 
+def wants_github(entry: RepoEntry, token: str | None = None) -> bool:
+    """Whether ``entry`` should use the API: ``source: github``, or a GitHub URL while a token is set.
+
+    ``token`` defaults to ``GITHUB_TOKEN``. GitHub Enterprise URLs are not recognisable by
+    name, so Enterprise entries say ``source: github`` explicitly.
+    """
+    if entry.source is not None:
+        return entry.source == "github"
+    if token is None:
+        token = os.environ.get("GITHUB_TOKEN", "")
+    return entry.is_github_url() and bool(token.strip())
+
+
 def github_source_for(entry: RepoEntry, settings: Any, log: Callable[[str], None] | None = None) -> GitHubSource:
     """The GitHub source for ``entry``: token and API URL from the environment, cache under settings."""
     return GitHubSource(GitHubConfig.from_env(cache_dir=Path(settings.cache_dir)), log=log)

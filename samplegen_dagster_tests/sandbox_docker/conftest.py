@@ -151,6 +151,28 @@ BASE_FILES = {
         def test_reaches_an_ip():
             socket.create_connection(("1.1.1.1", 53), timeout=5).close()
     """,
+    "hostile/test_env.py": """
+        import os
+        from pathlib import Path
+
+
+        def test_no_host_secrets():
+            leaked = [k for k, v in os.environ.items() if "TOKEN" in k or "SECRET" in k or v == "s3cret-value"]
+            assert not leaked
+
+
+        def test_not_root():
+            assert os.getuid() != 0
+
+
+        def test_env_is_read_only():
+            target = Path("/opt/venv/samplegen-write-probe")
+            try:
+                target.write_text("x")
+            except OSError:
+                return
+            raise AssertionError("the shared environment is writable by the test user")
+    """,
     "hostile/test_slow.py": """
         import time
 
@@ -188,6 +210,18 @@ PR2_FILES = {  # fixes neg; adds its test in a new module
 }
 
 
+PR_SLOW_FILES = {  # its new test sleeps past any sane limit
+    "calc/__init__.py": BASE_FILES["calc/__init__.py"].replace("return a * b", "return b * a"),
+    "tests/test_slow.py": """
+        import time
+
+
+        def test_slow():
+            time.sleep(600)
+    """,
+}
+
+
 class FixtureRepo:
     def __init__(self, path: Path):
         self.path = path
@@ -197,7 +231,7 @@ class FixtureRepo:
         git("commit", "-qm", "base", cwd=path)
         self.base = git("rev-parse", "HEAD", cwd=path)
         self.heads = {}
-        for name, files in (("pr1", PR1_FILES), ("pr2", PR2_FILES)):
+        for name, files in (("pr1", PR1_FILES), ("pr2", PR2_FILES), ("slow", PR_SLOW_FILES)):
             git("checkout", "-q", "-b", name, self.base, cwd=path)
             _write(path, files)
             git("add", "-A", cwd=path)

@@ -1,0 +1,1 @@
+"""Per-repository candidate selection (group ``repositories``), partitioned by ``owner__name``."""

@@ -1,0 +1,43 @@
+"""Rejections: a PR that cannot become a sample, with a stable reason code and one readable line.
+
+Phases raise ``Rejected``; the Dagster shell records it (``samples/_rejected/<id>.json``)
+and fails the run with the message. Codes:
+
+==========================  =================================================================
+source_error                the PR or repository cannot be read (unknown PR, unreachable URL)
+not_python                  the repository is not a Python project
+no_test_changes             the PR changes no test files
+no_source_changes           the PR changes only tests
+patch_does_not_apply        tests.patch or fix.patch does not apply on the base commit
+env_install_failed          the test environment could not be installed
+timeout                     a test run exceeded its wall-clock limit
+no_results_after_fix        the run with the fix produced no test results
+pass_to_fail                a test that passed before fails after the fix
+no_fail_to_pass             no test fails before the fix and passes after it
+==========================  =================================================================
+"""
+
+from __future__ import annotations
+
+from samplegen_dagster.validation.verdict import Rejection
+
+CODES = (
+    "source_error",
+    "not_python",
+    "no_test_changes",
+    "no_source_changes",
+    "patch_does_not_apply",
+    "env_install_failed",
+    "timeout",
+    "no_results_after_fix",
+    "pass_to_fail",
+    "no_fail_to_pass",
+)
+
+
+class Rejected(Exception):
+    def __init__(self, code: str, message: str, phase: str = ""):
+        assert code in CODES, code
+        super().__init__(f"{code}: {message}")
+        self.rejection = Rejection(code=code, message=message)
+        self.phase = phase
