@@ -127,6 +127,7 @@ class DockerSandbox:
         base_image: str = "",
         ca_bundle: Path | None = None,
         install_timeout_s: int = 1800,
+        test_timeout_s: int = 900,
         limits: eng.RunLimits | None = None,
         client=None,
         pip_args: list[str] | None = None,
@@ -135,6 +136,7 @@ class DockerSandbox:
         self.base_image = base_image
         self.ca_bundle = Path(ca_bundle) if ca_bundle else None
         self.install_timeout_s = install_timeout_s
+        self.test_timeout_s = test_timeout_s
         self.limits = limits or eng.RunLimits()
         self.pip_args = list(pip_args or [])
         self._client = client
@@ -148,6 +150,7 @@ class DockerSandbox:
             base_image=settings.base_image,
             ca_bundle=settings.ca_bundle,
             install_timeout_s=settings.install_timeout_s,
+            test_timeout_s=settings.test_timeout_s,
             client=client,
         )
 
@@ -155,7 +158,9 @@ class DockerSandbox:
     @property
     def client(self):
         if self._client is None:
-            self._client = eng.engine_client(timeout_s=max(self.install_timeout_s, 600))
+            # HTTP read timeout above every wall-clock limit: the limits are enforced by the
+            # exec watchdog (kill), never by a dropped connection.
+            self._client = eng.engine_client(timeout_s=max(self.install_timeout_s, self.test_timeout_s) + 300)
             if self._client is None:
                 raise SandboxError("no container engine answers (set DOCKER_HOST, or run scripts/setup-container-engine.sh)")
         return self._client

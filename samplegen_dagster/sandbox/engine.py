@@ -204,10 +204,16 @@ def managed_container(
 
 
 def list_managed_containers(client: "docker.DockerClient", instance_id: str | None = None) -> list["Container"]:
-    filters = {"label": [f"{LABEL_MANAGED}=1"]}
+    # One label per filter: podman 4.x's compat API matches nothing when given two.
+    found = client.containers.list(all=True, filters={"label": f"{LABEL_MANAGED}=1"})
     if instance_id:
-        filters["label"].append(f"{LABEL_INSTANCE}={instance_id}")
-    return client.containers.list(all=True, filters=filters)
+        found = [c for c in found if (c.labels or {}).get(LABEL_INSTANCE) == instance_id]
+    return found
+
+
+def list_env_images(client: "docker.DockerClient") -> list:
+    images = client.images.list(filters={"label": f"{LABEL_MANAGED}=1"})
+    return [i for i in images if (i.labels or {}).get(LABEL_ROLE) == "env"]
 
 
 def remove_managed_containers(client: "docker.DockerClient", instance_id: str | None = None) -> int:
@@ -380,13 +386,15 @@ def prune_env_images(
     keep: int | None = None,
     older_than_s: float | None = None,
     dry_run: bool = False,
+    fingerprints: set[str] | None = None,
 ) -> PruneResult:
     """Remove samplegen env images: all but the ``keep`` newest, and/or those created more
-    than ``older_than_s`` ago (both None = remove all). Images in use are kept by the engine.
+    than ``older_than_s`` ago (both None = remove all); ``fingerprints`` limits the candidates.
+    Images a container still uses are kept (the engine refuses; reported under ``kept``).
     """
     from datetime import datetime, timezone
 
-    images = client.images.list(filters={"label": [f"{LABEL_MANAGED}=1", f"{LABEL_ROLE}=env"]})
+    images = list_env_images(client)
 
     def created(img) -> float:
         raw = img.attrs.get("Created")
@@ -395,6 +403,8 @@ def prune_env_images(
         m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", str(raw or ""))
         return datetime.fromisoformat(m.group(1)).replace(tzinfo=timezone.utc).timestamp() if m else 0.0
 
+    if fingerprints is not None:
+        images = [i for i in images if (i.labels or {}).get(LABEL_FINGERPRINT) in fingerprints]
     images.sort(key=created, reverse=True)
     now = datetime.now(timezone.utc).timestamp()
     result = PruneResult()
@@ -417,3 +427,49 @@ def prune_env_images(
                 continue
         result.removed.append(name)
     return result
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m samplegen_dagster.sandbox.engine {status,prune,cleanup}``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m samplegen_dagster.sandbox.engine", description=main.__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("status", help="does an engine answer; which env images and containers exist")
+    prune = sub.add_parser("prune", help="remove samplegen-env images")
+    prune.add_argument("--keep", type=int, default=None, help="keep the N newest")
+    prune.add_argument("--older-than-days", type=float, default=None, help="remove images older than this")
+    prune.add_argument("--dry-run", action="store_true")
+    sub.add_parser("cleanup", help="remove every samplegen container left behind (e.g. after a crash)")
+    args = parser.parse_args(argv)
+
+    client = engine_client(timeout_s=120)
+    if client is None:
+        print("no container engine answers (DOCKER_HOST); run scripts/setup-container-engine.sh")
+        return 1
+    if args.cmd == "status":
+        images = list_env_images(client)
+        print(f"engine: {client.version().get('Version', '?')} at {client.api.base_url}")
+        for img in images:
+            print(f"env image {(img.tags or [img.short_id])[0]}  fingerprint={img.labels.get(LABEL_FINGERPRINT)}")
+        for c in list_managed_containers(client):
+            print(f"container {c.name} {c.status} role={c.labels.get(LABEL_ROLE)} instance={c.labels.get(LABEL_INSTANCE)}")
+        return 0
+    if args.cmd == "prune":
+        older = args.older_than_days * 86400 if args.older_than_days is not None else None
+        res = prune_env_images(client, keep=args.keep, older_than_s=older, dry_run=args.dry_run)
+        verb = "would remove" if args.dry_run else "removed"
+        for name in res.removed:
+            print(f"{verb} {name}")
+        print(f"{verb} {len(res.removed)} env image(s), kept {len(res.kept)}")
+        return 0
+    n = remove_managed_containers(client)
+    print(f"removed {n} container(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

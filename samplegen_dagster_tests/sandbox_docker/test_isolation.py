@@ -160,3 +160,20 @@ def test_resolve_sandbox_kind(docker_client, monkeypatch):
     assert eng.resolve_sandbox_kind("docker") == "docker"
     with pytest.raises(ValueError):
         eng.resolve_sandbox_kind("vm")
+
+
+def test_prune_env_images(docker_client, base_image, tmp_path):
+    import uuid
+
+    fp = "prunetest" + uuid.uuid4().hex[:8]
+    (tmp_path / "Dockerfile").write_text(f"FROM {base_image}\nRUN echo {fp} > /fp\n")
+    labels = eng.labels_for("env", None, **{eng.LABEL_FINGERPRINT: fp})
+    docker_client.images.build(path=str(tmp_path), tag=eng.env_image_tag(fp), labels=labels, rm=True)
+    dry = eng.prune_env_images(docker_client, dry_run=True)
+    assert any(fp in name for name in dry.removed)
+    assert eng.image_exists(docker_client, eng.env_image_tag(fp)), "dry run removed something"
+    kept = eng.prune_env_images(docker_client, keep=1, fingerprints={fp})
+    assert not kept.removed and eng.image_exists(docker_client, eng.env_image_tag(fp))
+    res = eng.prune_env_images(docker_client, fingerprints={fp})
+    assert len(res.removed) == 1 and fp in res.removed[0]
+    assert not eng.image_exists(docker_client, eng.env_image_tag(fp))
