@@ -17,7 +17,7 @@ from samplegen_dagster.selection.models import REASONS, Candidate, CandidateFile
 _REVERT_RE = re.compile(r'^\s*revert\b|^\s*"?revert "|\bthis reverts commit [0-9a-f]{7,}', re.IGNORECASE | re.MULTILINE)
 _BUMP_RE = re.compile(
     r"^\s*(?:(?:chore|build|ci|deps)\((?:deps|deps-dev|dependencies)\)|\[?deps?\]?:|bump\s+\S+\s+from\s|"
-    r"update dependency\s|\[snyk\]|\[pre-commit\.ci\]|pin dependencies|lock file maintenance)",
+    r"update (?:dependency|module) \S+ to v?\d|\[snyk\]|\[pre-commit\.ci\]|pin dependencies|lock file maintenance)",
     re.IGNORECASE,
 )
 

@@ -9,7 +9,6 @@ partitions; errors that would hit every repository (token, rate limit) fail the 
 one line.
 """
 
-from __future__ import annotations
 
 from dagster import (
     AssetExecutionContext,
@@ -47,7 +46,7 @@ class SelectionConfig(Config):
     max_source_lines: int = 200
     require_tests: bool = True
     linked_issue: str = Field(default="preferred", description="required | preferred | ignored")
-    languages: list[str] = Field(default_factory=lambda: ["Python"])
+    languages: list[str] = ["Python"]
     exclude_reverts: bool = True
     exclude_bots: bool = True
     max_candidates: int = 100
