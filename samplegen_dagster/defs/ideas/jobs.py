@@ -1,12 +1,9 @@
-"""``ideas_job``: the whole ``ideas`` group for one seed partition."""
+"""``ideas_job``: the whole ``ideas`` group for one seed partition (partitioning comes from the assets)."""
 
 from dagster import AssetSelection, define_asset_job
-
-from samplegen_dagster.defs.ideas.partitions import seeds_partitions
 
 ideas_job = define_asset_job(
     "ideas_job",
     selection=AssetSelection.groups("ideas"),
-    partitions_def=seeds_partitions,
     description="Seed -> brainstormed ideas -> refined ideas -> draft_spec.md files, for one seed partition.",
 )
