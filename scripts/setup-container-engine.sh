@@ -72,6 +72,7 @@ apt_install() {
 }
 
 command -v curl >/dev/null || apt_install curl ca-certificates
+command -v python3 >/dev/null || apt_install python3
 
 USE_PODMAN=1
 if [[ -n "${DOCKER_HOST:-}" && "${DOCKER_HOST}" != "unix://$SOCK" ]] && api_ping "$DOCKER_HOST"; then
