@@ -167,14 +167,18 @@ class LocalSandbox:
                 if i == 0 and install_log:
                     run_state.console = install_log + run_state.console
                 # Logs name the checkout /repo and the run directory $RUN, never this machine's paths.
-                run_state.console = run_state.console.replace(str(work), "$RUN").replace(str(checkout), "/repo")
-                run_state.argv = [a.replace(str(work), "$RUN").replace(str(checkout), "/repo") for a in run_state.argv]
+                run_state.console = self._scrub(run_state.console, env, work, checkout)
+                run_state.argv = [self._scrub(a, env, work, checkout) for a in run_state.argv]
                 runs.append(run_state)
                 if run_state.apply_error or run_state.timed_out:
                     break
             return runs
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    @staticmethod
+    def _scrub(text: str, env: PreparedEnv, work: Path, checkout: Path) -> str:
+        return text.replace(str(work), "$RUN").replace(env.location, "$ENV").replace(str(checkout), "/repo")
 
     def _overlay(self, shared: Path, spec: EnvSpec, checkout: Path, work: Path) -> tuple[str, str]:
         overlay = work / "venv"

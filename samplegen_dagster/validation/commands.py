@@ -38,6 +38,9 @@ def pytest_argv(python: str, targets: list[str], junit_path: str, *, coverage: b
         "-p",
         "no:randomly",
         "-rA",
+        # A module that fails to import (typically: new tests importing a function the fix adds)
+        # must not abort the session and hide every other test's result.
+        "--continue-on-collection-errors",
         "--tb=short",
         f"--rootdir={rootdir}",
         f"--junitxml={junit_path}",

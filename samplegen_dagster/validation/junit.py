@@ -58,6 +58,8 @@ def _rebuild_nodeid(case: ET.Element) -> str:
     classname = case.get("classname", "")
     name = case.get("name", "")
     file = case.get("file")
+    if not classname:  # collection error of a module: name is the dotted module path
+        return file if file else name.replace(".", "/") + ".py"
     if file and file.endswith(".py"):
         module = file[:-3].replace("/", ".")
         if classname == module or classname.startswith(module + "."):
@@ -65,8 +67,6 @@ def _rebuild_nodeid(case: ET.Element) -> str:
             parts = [file] + ([*rest.split(".")] if rest else []) + [name]
             return "::".join(parts)
         return "::".join([file, *([classname.split(".")[-1]] if classname else []), name])
-    if not classname:  # collection error of a module: name is the dotted module path
-        return name.replace(".", "/") + ".py"
     return f"{classname.replace('.', '/')}.py::{name}"
 
 
