@@ -63,6 +63,15 @@ TaskType = Literal["debugging", "building", "refactoring", "configuring", "migra
 RegistryStatus = Literal["pending", "in_progress", "completed", "failed", "superseded"]
 RegistryType = Literal["seed_dp", "draft_dp"]
 GeneratorKind = Literal["offline", "openai"]
+DecisionKind = Literal[
+    "selected",
+    "language_mismatch",
+    "category_mismatch",
+    "near_duplicate_of_draft",
+    "near_duplicate_of_idea",
+    "duplicate_scenario_type",
+    "not_selected",
+]
 
 DIFFICULTIES: tuple[str, ...] = ("medium", "hard", "extremely hard")
 TASK_TYPES: tuple[str, ...] = ("debugging", "building", "refactoring", "configuring", "migrating")
@@ -219,6 +228,7 @@ class IdeaDecision(_Strict):
     index: int = Field(description="1-based idea number in the brainstorm.")
     title: str
     selected: bool
+    kind: DecisionKind = Field(description="Which rule decided: selected or the rejection rule.")
     reason: str
     max_similarity: float = Field(description="Highest TF-IDF cosine to an existing draft or a kept idea.")
     similar_to: str | None = Field(default=None, description="The draft id or idea number that score was against.")

@@ -94,6 +94,7 @@ class DraftOutcome:
 
 @dataclass
 class DraftsResult:
+    n: int = 0  # the n asked for (fewer drafts means refinement ran out of acceptable ideas)
     drafts: list[DraftOutcome] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)
     registry_added: int = 0
@@ -107,7 +108,7 @@ def write_drafts(workspace: Path, seed: Seed) -> DraftsResult:
     runtimes = load_catalog().runtimes
     registry = Registry(workspace)
     known = registry.load()
-    out = DraftsResult()
+    out = DraftsResult(n=refined.n)
     records = [seed_record(seed)]
     for idea in refined.selected:
         task_id = draft_task_id(seed.id, idea)

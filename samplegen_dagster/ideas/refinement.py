@@ -67,17 +67,17 @@ def refine(
     others = [d for d in existing if d.parent != seed.id]
     workspace_types = {d.scenario_type for d in others if d.scenario_type}
 
-    def reject(c: _Candidate, reason: str) -> None:
-        decisions[c.index] = IdeaDecision(index=c.index, title=c.idea.title, selected=False, reason=reason, max_similarity=round(c.max_sim, 4), similar_to=c.similar_to)
+    def reject(c: _Candidate, kind: str, reason: str) -> None:
+        decisions[c.index] = IdeaDecision(index=c.index, title=c.idea.title, selected=False, kind=kind, reason=reason, max_similarity=round(c.max_sim, 4), similar_to=c.similar_to)
 
     # 1. fit the seed
     allowed = related_categories(seed.category)
     fitting = []
     for c in cands:
         if c.idea.language != seed.language:
-            reject(c, f"language {c.idea.language!r} does not match the seed's {seed.language!r}")
+            reject(c, "language_mismatch", f"language {c.idea.language!r} does not match the seed's {seed.language!r}")
         elif c.idea.category not in allowed:
-            reject(c, f"category {c.idea.category!r} is not the seed's {seed.category!r} or closely related ({', '.join(allowed[1:])})")
+            reject(c, "category_mismatch", f"category {c.idea.category!r} is not the seed's {seed.category!r} or closely related ({', '.join(allowed[1:])})")
         else:
             fitting.append(c)
 
@@ -91,7 +91,7 @@ def refine(
             if s > c.max_sim:
                 c.max_sim, c.similar_to = s, d.task_id
         if c.max_sim >= threshold:
-            reject(c, f"near-duplicate of existing draft {c.similar_to} (TF-IDF cosine {c.max_sim:.2f} >= {threshold:.2f})")
+            reject(c, "near_duplicate_of_draft", f"near-duplicate of existing draft {c.similar_to} (TF-IDF cosine {c.max_sim:.2f} >= {threshold:.2f})")
             continue
         dup_of = None
         for q in kept:
@@ -101,7 +101,7 @@ def refine(
             if s >= threshold and dup_of is None:
                 dup_of = (fitting[q].index, s)
         if dup_of:
-            reject(c, f"near-duplicate of idea #{dup_of[0]} (TF-IDF cosine {dup_of[1]:.2f} >= {threshold:.2f})")
+            reject(c, "near_duplicate_of_idea", f"near-duplicate of idea #{dup_of[0]} (TF-IDF cosine {dup_of[1]:.2f} >= {threshold:.2f})")
             continue
         kept.append(pos)
 
@@ -161,12 +161,12 @@ def refine(
         reasons[best.index] = "selected: " + ("; ".join(best_why) if best_why else "best remaining idea")
 
     for c in selected:
-        decisions[c.index] = IdeaDecision(index=c.index, title=c.idea.title, selected=True, reason=reasons[c.index], max_similarity=round(c.max_sim, 4), similar_to=c.similar_to)
+        decisions[c.index] = IdeaDecision(index=c.index, title=c.idea.title, selected=True, kind="selected", reason=reasons[c.index], max_similarity=round(c.max_sim, 4), similar_to=c.similar_to)
     for c in pool:
         if c.index in decisions:
             continue
         if c.idea.scenario_type in chosen_types:
-            reject(c, f"duplicate scenario type {c.idea.scenario_type!r} (idea #{chosen_types[c.idea.scenario_type]} was selected)")
+            reject(c, "duplicate_scenario_type", f"duplicate scenario type {c.idea.scenario_type!r} (idea #{chosen_types[c.idea.scenario_type]} was selected)")
         else:
             covered = []
             if quota.get(c.idea.difficulty, 0) <= 0:
@@ -176,7 +176,7 @@ def refine(
             if c.idea.task_type in task_types:
                 covered.append(f"task type {c.idea.task_type} was covered")
             detail = "; ".join(covered) if covered else "others added more variety"
-            reject(c, f"not selected: ranked below the {len(selected)} selected ideas ({detail})")
+            reject(c, "not_selected", f"not selected: ranked below the {len(selected)} selected ideas ({detail})")
 
     return RefinementResult(
         seed=seed,

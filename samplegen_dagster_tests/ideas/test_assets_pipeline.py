@@ -76,6 +76,8 @@ def test_seed_goes_through_all_three_assets(dirs, instance):
     assert mix["python"]["drafts"] == 5 and mix["python"]["share"] == 1.0 and mix["python"]["target"] == 0.6
     assert sum(r.data["drafts"] for r in md["workspace_categories"].value.records) == 5
     assert "javascript/typescript" in md["next_seed_advice"].value
+    checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
+    assert checks["drafts_parse_back"].passed and checks["full_selection"].passed
     decisions = result.asset_materializations_for_node("refined_ideas")[0].metadata["decisions"].value.records
     assert len(decisions) == 15 and sum(r.data["selected"] for r in decisions) == 5
 
@@ -110,7 +112,7 @@ def test_second_similar_seed_gets_near_duplicates_rejected(dirs, instance):
 
     result = _run(dirs, instance, twin["id"])
     refined = json.loads((dirs.workspace_dir / "ideas" / twin["id"] / "refined_ideas.json").read_text())
-    near = [d for d in refined["decisions"] if d["reason"].startswith("near-duplicate of existing draft")]
+    near = [d for d in refined["decisions"] if d["kind"] == "near_duplicate_of_draft"]
     assert len(near) >= 5
     assert all(d["similar_to"] in first_ids and d["max_similarity"] >= 0.8 and "TF-IDF cosine" in d["reason"] for d in near)
     assert len(refined["selected"]) == 5
@@ -118,7 +120,7 @@ def test_second_similar_seed_gets_near_duplicates_rejected(dirs, instance):
     assert len(all_drafts) == 10
     assert len({s.task for s in all_drafts.values()}) == 10  # nothing repeated across the two seeds
     summary = result.asset_materializations_for_node("refined_ideas")[0].metadata["summary"].value
-    assert "near-duplicate of existing draft" in summary
+    assert "near_duplicate_of_draft ×" in summary and "near-duplicate of existing draft" in summary
 
 
 def test_unknown_partition_fails_with_one_readable_message(dirs, instance):

@@ -40,7 +40,7 @@ def test_refine_selects_n_diverse_ideas_and_explains_every_rejection(py_seed):
     assert [d.index for d in result.decisions] == list(range(1, 16))
     assert sum(d.selected for d in result.decisions) == 5
     assert all(d.reason for d in result.decisions)
-    assert all(d.reason.startswith("selected") == d.selected for d in result.decisions)
+    assert all(d.reason.startswith("selected") == d.selected == (d.kind == "selected") for d in result.decisions)
     assert refine(py_seed, ideas, 5) == result  # deterministic
 
 
@@ -52,8 +52,8 @@ def test_refine_rejects_wrong_language_duplicates_and_near_duplicates(py_seed):
     own_old = [ExistingDraft("draft_dp_mine", py_seed.id, f"{ideas[3].title}. {ideas[3].description} {ideas[3].instructions}")]
     result = refine(py_seed, [*ideas, wrong_lang, same_type], 5, existing + own_old)
     by_index = {d.index: d for d in result.decisions}
-    assert "language 'go' does not match" in by_index[7].reason
-    assert "near-duplicate of existing draft draft_dp_other" in by_index[3].reason
+    assert "language 'go' does not match" in by_index[7].reason and by_index[7].kind == "language_mismatch"
+    assert "near-duplicate of existing draft draft_dp_other" in by_index[3].reason and by_index[3].kind == "near_duplicate_of_draft"
     assert by_index[3].similar_to == "draft_dp_other" and by_index[3].max_similarity >= 0.8
     # this seed's own earlier draft never blocks a rerun
     assert "near-duplicate" not in by_index[4].reason
@@ -68,5 +68,5 @@ def test_refine_rejects_near_duplicates_inside_one_brainstorm(py_seed):
     twin = ideas[0].model_copy(update={"scenario_type": "twin_scenario"})
     result = refine(py_seed, [*ideas, twin], 5)
     last = result.decisions[-1]
-    assert not last.selected
+    assert not last.selected and last.kind == "near_duplicate_of_idea"
     assert last.reason.startswith("near-duplicate of idea #1 (TF-IDF cosine 1.00")

@@ -12,6 +12,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     Config,
     Failure,
@@ -26,6 +29,7 @@ from pydantic import Field
 
 from samplegen_dagster.defs.ideas.partitions import seeds_partitions
 from samplegen_dagster.defs.ideas.resources import IdeaGeneratorResource, IdeasSettingsResource
+from samplegen_dagster.ideas.drafts import load_draft
 from samplegen_dagster.ideas.errors import IdeasError
 from samplegen_dagster.ideas.generators import idea_to_brainstorm_text
 from samplegen_dagster.ideas.models import IdeaParams, Seed
@@ -128,20 +132,21 @@ def refined_ideas(context: AssetExecutionContext, config: RefineConfig, ideas_se
     if len(result.selected) < result.n:
         context.log.warning(f"only {len(result.selected)} of {result.n} ideas survived refinement; see the decisions table")
     rows = [
-        {"#": d.index, "selected": d.selected, "title": d.title, "reason": d.reason, "max_similarity": d.max_similarity, "similar_to": d.similar_to or ""}
+        {"#": d.index, "selected": d.selected, "kind": d.kind, "title": d.title, "reason": d.reason, "max_similarity": d.max_similarity, "similar_to": d.similar_to or ""}
         for d in result.decisions
     ]
     chosen = "\n".join(f"- **{x.title}** — {x.category}/{x.scenario_type}, {x.difficulty}, {x.domain}, {x.task_type}" for x in result.selected)
-    rejected = Counter(d.reason.split(" (")[0].split(":")[0] for d in result.decisions if not d.selected)
+    rejected = Counter(d.kind for d in result.decisions if not d.selected)
     summary = (
         f"**{len(result.selected)} of {len(result.decisions)} ideas selected** for seed `{seed.id}` "
         f"(n = {result.n}, near-duplicate threshold: TF-IDF cosine ≥ {result.similarity_threshold:.2f}).\n\n{chosen}\n\n"
-        "Rejections: " + (", ".join(f"{k} × {v}" for k, v in rejected.most_common()) or "none")
+        "Rejections: " + (", ".join(f"{k} × {v}" for k, v in rejected.most_common()) or "none") + "\n\n"
+        + "\n".join(f"- #{d.index} {d.title} — {d.reason}" for d in result.decisions if not d.selected)
     )
     return MaterializeResult(
         metadata={
             "summary": MetadataValue.md(summary),
-            "decisions": _table([("#", "int"), ("selected", "bool"), ("title", "text"), ("reason", "text"), ("max_similarity", "float"), ("similar_to", "text")], rows),
+            "decisions": _table([("#", "int"), ("selected", "bool"), ("kind", "text"), ("title", "text"), ("reason", "text"), ("max_similarity", "float"), ("similar_to", "text")], rows),
             "selected": len(result.selected),
             "rejected": len(result.decisions) - len(result.selected),
             "guidelines": MetadataValue.md(guidelines_text()),
@@ -156,6 +161,10 @@ def refined_ideas(context: AssetExecutionContext, config: RefineConfig, ideas_se
     group_name="ideas",
     deps=[refined_ideas],
     kinds={"python", "markdown"},
+    check_specs=[
+        AssetCheckSpec("drafts_parse_back", asset="draft_specs", description="Every draft_spec.md of this seed, re-read from disk, parses into DraftSpec with all fields non-empty and the seed's language."),
+        AssetCheckSpec("full_selection", asset="draft_specs", description="The seed produced n drafts (fewer means refinement rejected too many ideas; WARN)."),
+    ],
     description="One draft_spec.md per selected idea in <workspace>/data_points/<task_id>/, registry rows upserted "
     "in <workspace>/registry.jsonl; reports the workspace's language mix (target 60/30/10) and category counts.",
 )
@@ -187,7 +196,22 @@ def draft_specs(context: AssetExecutionContext, ideas_settings: IdeasSettingsRes
         + " · ".join(f"{r['languages']} {r['share']:.0%} (target {r['target']:.0%})" for r in mix_rows)
         + f"\n\n{advice}"
     )
+    problems = []
+    for d in result.drafts:
+        try:
+            spec = load_draft(d.path)
+        except IdeasError as exc:
+            problems.append(str(exc))
+            continue
+        if spec.language != seed.language:
+            problems.append(f"{d.path}: field 'Language': {spec.language} is not the seed's {seed.language}")
+    n_wanted = result.n
+    checks = [
+        AssetCheckResult(check_name="drafts_parse_back", passed=not problems, metadata={"drafts": len(result.drafts), "problems": MetadataValue.md("\n".join(f"- {p}" for p in problems) or "none")}),
+        AssetCheckResult(check_name="full_selection", passed=len(result.drafts) >= n_wanted, severity=AssetCheckSeverity.WARN, metadata={"drafts": len(result.drafts), "n": n_wanted}),
+    ]
     return MaterializeResult(
+        check_results=checks,
         metadata={
             "summary": MetadataValue.md(summary),
             "drafts": _table([("task_id", "text"), ("task", "text"), ("category", "text"), ("difficulty", "text"), ("file", "text"), ("path", "path")], draft_rows),
