@@ -415,3 +415,14 @@ def _project_name(report_text: str | None) -> str | None:
         if "dir_info" in info or str(info.get("url", "")).startswith("file://"):
             return (item.get("metadata") or {}).get("name")
     return None
+
+
+def select_sandbox(settings):
+    """The sandbox ``settings.sandbox`` asks for: ``local``, ``docker``, or ``auto`` (docker
+    when an engine answers, else local). A drop-in body for ``sandbox.select.sandbox_for``."""
+    kind = eng.resolve_sandbox_kind(settings.sandbox)
+    if kind == "docker":
+        return DockerSandbox.from_settings(settings)
+    from samplegen_dagster.sandbox.local import LocalSandbox
+
+    return LocalSandbox(settings.cache_dir, install_timeout_s=settings.install_timeout_s)
