@@ -59,16 +59,20 @@ def seed_record(seed: Seed, status: str = "pending") -> RegistryRecord:
 
 
 def brainstorm(workspace: Path, seed: Seed, params: IdeaParams, generator: IdeaGenerator) -> tuple[BrainstormResult, Path]:
-    ideas = generator.generate(seed, params.brainstorm_count)
-    if len(ideas) != params.brainstorm_count:
-        raise IdeasError(f"generator {generator.name} returned {len(ideas)} ideas, expected {params.brainstorm_count}")
+    registry = Registry(workspace)
+    registry.upsert([seed_record(seed)])
+    try:
+        ideas = generator.generate(seed, params.brainstorm_count)
+        if len(ideas) != params.brainstorm_count:
+            raise IdeasError(f"generator {generator.name} returned {len(ideas)} ideas, expected {params.brainstorm_count}")
+    except IdeasError:
+        registry.set_status(seed.id, "failed")
+        raise
     result = BrainstormResult(seed=seed, params=params, generator=generator.name, ideas=ideas)
     path = seed_ideas_dir(workspace, seed.id) / BRAINSTORM_FILE
     write_model(path, result)
-    registry = Registry(workspace)
-    registry.upsert([seed_record(seed)])
     with registry.transaction() as records:
-        if records[seed.id].status == "pending":
+        if records[seed.id].status in ("pending", "failed"):
             records[seed.id] = records[seed.id].model_copy(update={"status": "in_progress"})
     return result, path
 

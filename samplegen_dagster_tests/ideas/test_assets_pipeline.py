@@ -139,3 +139,52 @@ def test_unknown_language_in_seeds_dir_is_reported_on_run(dirs, instance):
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     msg = failure.step_failure_data.error.message
     assert "seed_py_n_plus_one.yaml: invalid seed: field 'language'" in msg
+
+
+def test_bad_config_and_unknown_generator_kind_fail_readably(dirs, instance):
+    write_seed(dirs.seeds_dir, PY_SEED)
+    instance.add_dynamic_partitions("seeds", [PY_SEED["id"]])
+    settings = IdeasSettingsResource(seeds_dir=str(dirs.seeds_dir), workspace_dir=str(dirs.workspace_dir))
+    bad_n = materialize(
+        [brainstormed_ideas],
+        partition_key=PY_SEED["id"],
+        instance=instance,
+        resources={"ideas_settings": settings, "ideas_generator": IdeaGeneratorResource()},
+        run_config={"ops": {"brainstormed_ideas": {"config": {"n": 0}}}},
+        raise_on_error=False,
+    )
+    msg = next(e for e in bad_n.all_events if e.event_type_value == "STEP_FAILURE").step_failure_data.error.message
+    assert msg.strip().endswith("brainstormed_ideas config: field 'n': Input should be greater than or equal to 1")
+
+    bogus = materialize(
+        [brainstormed_ideas],
+        partition_key=PY_SEED["id"],
+        instance=instance,
+        resources={"ideas_settings": settings, "ideas_generator": IdeaGeneratorResource(kind="bogus")},
+        raise_on_error=False,
+    )
+    msg = next(e for e in bogus.all_events if e.event_type_value == "STEP_FAILURE").step_failure_data.error.message
+    assert "ideas_generator: field 'kind': unknown generator 'bogus' (known: offline, openai)" in msg
+
+
+def test_generator_failure_marks_the_seed_failed(dirs, instance):
+    from samplegen_dagster_tests.ideas.llm_server import ChatServer, error
+
+    write_seed(dirs.seeds_dir, PY_SEED)
+    instance.add_dynamic_partitions("seeds", [PY_SEED["id"]])
+    with ChatServer([error(500, "down")] * 2) as server:
+        result = materialize(
+            [brainstormed_ideas],
+            partition_key=PY_SEED["id"],
+            instance=instance,
+            resources={
+                "ideas_settings": IdeasSettingsResource(seeds_dir=str(dirs.seeds_dir), workspace_dir=str(dirs.workspace_dir)),
+                "ideas_generator": IdeaGeneratorResource(kind="openai", base_url=server.base_url, model="m", max_attempts=2, backoff_s=0),
+            },
+            raise_on_error=False,
+        )
+    assert not result.success
+    assert Registry(dirs.workspace_dir).load()[PY_SEED["id"]].status == "failed"
+    # the offline generator then recovers the seed
+    assert _run(dirs, instance, PY_SEED["id"]).success
+    assert Registry(dirs.workspace_dir).load()[PY_SEED["id"]].status == "completed"

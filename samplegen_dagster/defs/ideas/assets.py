@@ -25,12 +25,12 @@ from dagster import (
     TableSchema,
     asset,
 )
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from samplegen_dagster.defs.ideas.partitions import seeds_partitions
 from samplegen_dagster.defs.ideas.resources import IdeaGeneratorResource, IdeasSettingsResource
 from samplegen_dagster.ideas.drafts import load_draft
-from samplegen_dagster.ideas.errors import IdeasError
+from samplegen_dagster.ideas.errors import IdeasError, describe_validation_error
 from samplegen_dagster.ideas.generators import idea_to_brainstorm_text
 from samplegen_dagster.ideas.models import IdeaParams, Seed
 from samplegen_dagster.ideas.pipeline import brainstorm, refine_seed, write_drafts
@@ -85,8 +85,8 @@ def brainstormed_ideas(
     with _readable_errors():
         try:
             params = IdeaParams(n=config.n, multiplier=config.multiplier)
-        except ValueError as exc:
-            raise IdeasError(f"brainstormed_ideas config: {exc}".replace("\n", " ")) from None
+        except ValidationError as exc:
+            raise IdeasError(f"brainstormed_ideas config: {describe_validation_error(exc)}") from None
         seed = _seed(context, ideas_settings)
         generator = ideas_generator.build(log=context.log.info)
         result, path = brainstorm(ideas_settings.settings().workspace_dir, seed, params, generator)
