@@ -26,6 +26,8 @@ _RANK = {Outcome.passed: 0, Outcome.skipped: 1, Outcome.failed: 2, Outcome.error
 
 
 class TestResult(BaseModel):
+    __test__ = False  # not a pytest test class
+
     nodeid: str
     outcome: Outcome
     time_s: float = 0.0
