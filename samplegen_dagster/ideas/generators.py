@@ -27,7 +27,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from samplegen_dagster.ideas.catalog import Catalog, capitalise_sentences, load_catalog, render
+from samplegen_dagster.ideas.catalog import Catalog, load_catalog, render
 from samplegen_dagster.ideas.errors import IdeasError, describe_validation_error
 from samplegen_dagster.ideas.models import DIFFICULTIES, Idea, IdeaBatch, Seed, related_categories
 
@@ -308,7 +308,6 @@ __all__ = [
     "OfflineIdeaGenerator",
     "OpenAIIdeaGenerator",
     "build_user_prompt",
-    "capitalise_sentences",
     "idea_to_brainstorm_text",
     "parse_idea_batch",
 ]

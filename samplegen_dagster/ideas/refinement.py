@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -59,7 +60,7 @@ def refine(
     seed: Seed,
     ideas: list[Idea],
     n: int,
-    existing: list[ExistingDraft] = (),  # type: ignore[assignment]
+    existing: Sequence[ExistingDraft] = (),
     threshold: float = NEAR_DUPLICATE_THRESHOLD,
 ) -> RefinementResult:
     decisions: dict[int, IdeaDecision] = {}

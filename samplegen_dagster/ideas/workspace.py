@@ -20,7 +20,7 @@ from pathlib import Path
 
 from samplegen_dagster.ideas.drafts import draft_similarity_text, load_draft
 from samplegen_dagster.ideas.errors import IdeasError
-from samplegen_dagster.ideas.models import DraftSpec, RegistryRecord
+from samplegen_dagster.ideas.models import CATEGORIES, DraftSpec, RegistryRecord
 from samplegen_dagster.ideas.refinement import ExistingDraft
 
 DRAFT_FILE = "draft_spec.md"
@@ -115,8 +115,6 @@ def next_seed_advice(specs: list[DraftSpec]) -> str:
     rows = language_mix(specs)
     lacking = min(rows, key=lambda r: r.delta)
     cats = category_counts(specs)
-    from samplegen_dagster.ideas.models import CATEGORIES
-
     unused = [c for c in CATEGORIES if c not in dict(cats)]
     cat_hint = f"categories with no drafts yet: {', '.join(unused)}" if unused else f"least used category: {cats[-1][0]}"
     if lacking.delta >= -0.05:
