@@ -148,3 +148,13 @@ def test_real_dagster_cli_materializes_the_ideas_group(dirs, dagster_home, tmp_p
         from dagster import AssetKey
 
         assert instance.get_materialized_partitions(AssetKey("draft_specs")) == {key}
+
+
+def test_samplegen_entry_point_wires_the_seeds_commands(dirs, dagster_home, tmp_path, capsys):
+    from samplegen_dagster.cli import main
+
+    src = write_seed(tmp_path / "incoming", PY_SEED)
+    assert main(["seeds", "add", str(src), "--seeds-dir", str(dirs.seeds_dir)]) == 0
+    assert capsys.readouterr().out.strip() == PY_SEED["id"]
+    assert main(["seeds", "list", "--seeds-dir", str(dirs.seeds_dir), "--workspace-dir", str(dirs.workspace_dir)]) == 0
+    assert PY_SEED["id"] in capsys.readouterr().out
