@@ -71,6 +71,9 @@ class GitHubConfig(BaseModel):
     max_rate_limit_wait_s: float = Field(default=900.0, ge=0, description="longest wait for a primary limit reset")
     seconds_between_requests: float = Field(default=0.25, ge=0, description="PyGithub's throttle")
     timeout_s: int = Field(default=30, ge=1)
+    max_listed: int | None = Field(
+        default=1000, ge=1, description="newest closed PRs list_merged walks (None: all; big repositories have 10k+)"
+    )
 
     @classmethod
     def from_env(cls, cache_dir: Path | None = None, **overrides: Any) -> "GitHubConfig":
@@ -94,34 +97,50 @@ class GitHubPullRequest(PullRequest):
 
 
 class _Retry(GithubRetry):
-    """``GithubRetry`` that reports each wait through ``notify`` (one line per wait)."""
+    """``GithubRetry`` that reports each wait through ``notify`` (one line per wait).
+
+    It also retries a ``429`` that has no ``Retry-After``, which GitHub may send for the
+    primary limit: it waits until ``X-RateLimit-Reset`` (or ``secondary_rate_wait``), like
+    ``GithubRetry`` does for a ``403``. Waits longer than ``max_rate_limit_wait`` raise
+    ``RateLimitExceededExceedsMaxWait`` instead.
+    """
 
     def __init__(self, notify: Callable[[str], None] | None = None, **kwargs: Any):
         self.notify = notify
+        forcelist = list(kwargs.get("status_forcelist", range(500, 600)))
+        kwargs["status_forcelist"] = sorted(set(forcelist) | {429})
         super().__init__(**kwargs)
 
     def new(self, **kw: Any) -> "_Retry":
         kw["notify"] = self.notify
         return super().new(**kw)  # type: ignore[return-value]
 
+    def _say(self, message: str) -> None:
+        if self.notify is not None:
+            self.notify(message)
+
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
-        if response is not None and self.notify is not None:
-            path = urlparse(url or "").path or "?"
-            status = response.status
-            headers = response.headers
-            if status in (403, 429) and headers.get("Retry-After"):
-                self.notify(f"GitHub secondary rate limit on {path}: retrying after {headers['Retry-After']}s")
-            elif status in (403, 429) and headers.get("X-RateLimit-Remaining") == "0":
-                reset = _reset_time(headers)
-                if reset is not None:
-                    wait = max((reset - datetime.now(timezone.utc)).total_seconds(), 0) + 1
-                    if self.max_rate_limit_wait is None or wait <= self.max_rate_limit_wait:
-                        self.notify(
-                            f"GitHub primary rate limit exhausted: waiting {wait:.0f}s until reset at "
-                            f"{reset:%H:%M:%S} UTC"
-                        )
-            elif status >= 500:
-                self.notify(f"GitHub API answered {status} on {path}: retrying")
+        if response is None:
+            return super().increment(method, url, response, error, _pool, _stacktrace)
+        path = urlparse(url or "").path or "?"
+        status, headers = response.status, response.headers
+        if status in (403, 429) and headers.get("Retry-After"):
+            self._say(f"GitHub secondary rate limit on {path}: retrying after {headers['Retry-After']}s")
+        elif status in (403, 429) and headers.get("X-RateLimit-Remaining") == "0":
+            reset = _reset_time(headers)
+            wait = max((reset - datetime.now(timezone.utc)).total_seconds(), 0) + 1 if reset else self.secondary_rate_wait
+            if self.max_rate_limit_wait is not None and wait > self.max_rate_limit_wait:
+                if status == 429:  # GithubRetry only knows 403; make 429 end the same way
+                    raise RateLimitExceededExceedsMaxWait(429, {"message": "API rate limit exceeded"}, dict(headers), wait=wait)
+            else:
+                self._say(f"GitHub primary rate limit exhausted: waiting {wait:.0f}s until reset at "
+                          f"{reset:%H:%M:%S} UTC" if reset else f"GitHub rate limit on {path}: waiting {wait:.0f}s")
+                if status == 429:
+                    retry = super().increment(method, url, response, error, _pool, _stacktrace)
+                    retry.get_backoff_time = lambda: wait  # type: ignore[method-assign]
+                    return retry
+        elif status >= 500:
+            self._say(f"GitHub API answered {status} on {path}: retrying")
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
@@ -262,7 +281,7 @@ class GitHubSource:
 
     def list_merged(self, entry: RepoEntry, limit: int | None = None) -> list[PullRequestRef]:
         refs = []
-        for pr in self._closed_pulls(entry, limit):
+        for pr in self._closed_pulls(entry, limit if limit is not None else self.config.max_listed):
             self._listed[(entry.repo, pr.number)] = pr
             if pr.merged_at is not None:
                 refs.append(PullRequestRef(repo=entry.repo, number=pr.number, title=pr.title, merge_commit=pr.merge_commit_sha))

@@ -21,7 +21,8 @@ Behaviour that matters for the tests:
 * Auth: ``Authorization: token T`` / ``Bearer T`` must name a token in ``tokens``, else
   ``401 Bad credentials``.
 * Primary rate limit: each counted answer spends one unit of ``rate_remaining``; at zero
-  the server answers ``403 API rate limit exceeded`` with ``X-RateLimit-Remaining: 0``
+  the server answers ``403 API rate limit exceeded`` (or ``rate_limit_status``, e.g. 429)
+  with ``X-RateLimit-Remaining: 0``
   until ``rate_reset`` (epoch seconds) passes, then refills to ``rate_limit``.
 * Conditional requests: a matching ``If-None-Match`` gets ``304`` and costs nothing.
 * Faults: ``fail(path_regex, status, times, headers, message)`` answers the next ``times``
@@ -90,6 +91,7 @@ class FakeGitHub:
         self.rate_limit = rate_limit
         self.rate_remaining = rate_limit
         self.rate_reset = int(time.time()) + 3600
+        self.rate_limit_status = 403  # GitHub answers an exhausted primary limit with 403 or 429
         self.requests: list[tuple[str, str, int]] = []
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -429,7 +431,7 @@ class _Handler(BaseHTTPRequestHandler):
                     fault.remaining -= 1
                     return fault.status, {"message": fault.message, "documentation_url": docs}, {**rate_headers(), **fault.headers}
             if path != "/rate_limit" and fake.rate_remaining <= 0:
-                return 403, {"message": "API rate limit exceeded for user ID 1. If you reach out to GitHub Support "
+                return fake.rate_limit_status, {"message": "API rate limit exceeded for user ID 1. If you reach out to GitHub Support "
                              "for help, please include the request ID.", "documentation_url": docs}, rate_headers()
             status, payload, extra = fake.route(path, query)
             if status == 404:

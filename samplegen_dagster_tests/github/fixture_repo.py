@@ -50,6 +50,21 @@ def sub(a, b):
 '''
 
 
+# The second test proves, from inside the sandbox, that the token did not get there.
+TEST_ADD = """import os
+
+from calc.ops import add
+
+
+def test_add():
+    assert add(2, 3) == 5
+
+
+def test_no_credentials_in_sandbox():
+    assert "GITHUB_TOKEN" not in os.environ
+"""
+
+
 def git(repo: Path, *args: str) -> str:
     env = {
         "GIT_AUTHOR_NAME": "alice", "GIT_AUTHOR_EMAIL": "alice@example.com",
@@ -141,7 +156,7 @@ def build_fixture(tmp: Path, fake: FakeGitHub) -> Fixture:
 
     fixed_add = CALC_V0.replace("    return a - b\n\n\ndef mul", "    return a + b  # the real sum\n\n\ndef mul")
     merged(1, [("Fix add()", {"calc/ops.py": fixed_add}),
-               ("Test add()", {"tests/test_add.py": "from calc.ops import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"})],
+               ("Test add()", {"tests/test_add.py": TEST_ADD})],
            "Fix add() returning a difference", "Fixes #100.\n\nThe operator was wrong.")
     fixed_mul = fixed_add.replace("    return a + b\n\n\ndef sub", "    return a * b\n\n\ndef sub")
     merged(2, [("Fix mul()\n\ncloses #101", {"calc/ops.py": fixed_mul,

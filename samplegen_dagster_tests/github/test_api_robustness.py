@@ -59,7 +59,18 @@ def test_primary_rate_limit_waits_until_reset(source, fixture, fake, log_lines):
     assert len(waits) == 1 and "until reset at" in waits[0]
 
 
-def test_exhausted_rate_limit_is_one_readable_line(source, fixture, fake):
+def test_primary_rate_limit_as_429_also_waits_until_reset(source, fixture, fake, log_lines):
+    fake.rate_limit_status = 429
+    fake.rate_remaining = 0
+    fake.rate_reset = int(time.time()) + 1
+    assert source.clone_url(CALC) == str(fixture.calc_dir)
+    assert [s for _, p, s in fake.requests if p == "/repos/acme/calc"] == [429, 200]
+    assert sum(line.startswith("GitHub primary rate limit exhausted: waiting") for line in log_lines) == 1
+
+
+@pytest.mark.parametrize("status", [403, 429])
+def test_exhausted_rate_limit_is_one_readable_line(source, fixture, fake, status):
+    fake.rate_limit_status = status
     fake.rate_remaining = 0
     fake.rate_reset = int(time.time()) + 3600  # far beyond max_rate_limit_wait_s=5
     started = time.monotonic()

@@ -34,6 +34,8 @@ def test_accepted_pr_becomes_a_validated_sample(fake, fixture, tmp_path, monkeyp
     assert meta["instance_id"] == "acme__calc-1"
     assert meta["base_commit"] == fixture.shas[1]["base"] and meta["merge_commit"] == fixture.shas[1]["merge"]
     assert meta["FAIL_TO_PASS"] == ["tests/test_add.py::test_add"]
+    # passes in the sandbox although GITHUB_TOKEN is set in this process: the token stayed out
+    assert "tests/test_add.py::test_no_credentials_in_sandbox" in meta["PASS_TO_PASS"]
     assert meta["problem_statement"].startswith("add() subtracts instead of adding")
     assert "return a + b" not in meta["problem_statement"]
     assert meta["hints_text"] == "Confirmed on 3.11, it is in calc/ops.py"

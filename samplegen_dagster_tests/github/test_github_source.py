@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from samplegen_dagster.sources.base import PRSource, SourceError
-from samplegen_dagster.sources.github import GitHubSource
 from samplegen_dagster.sources.repos_file import RepoEntry
+from samplegen_dagster_tests.github.fixture_repo import TEST_ADD
 
 CALC = RepoEntry(repo="acme/calc", url="https://github.com/acme/calc.git", source="github")
 
@@ -46,7 +46,7 @@ def test_get_merge_commit_pr_reads_issue_and_hints(source, fixture):
     # only the comment written before the PR's first commit is a hint
     assert pr.hints_text == "Confirmed on 3.11, it is in calc/ops.py"
     assert {f.path: (f.additions, f.deletions) for f in pr.changed_files} == {
-        "calc/ops.py": (1, 1), "tests/test_add.py": (5, 0)
+        "calc/ops.py": (1, 1), "tests/test_add.py": (len(TEST_ADD.splitlines()), 0)
     }
     assert pr.clone_url == str(fixture.calc_dir)
     assert pr.author == "alice" and pr.source == "github"
