@@ -100,3 +100,11 @@ def candidate_rows(report: FunnelReport) -> list[dict[str, Any]]:
         }
         for d in report.decisions
     ]
+
+
+def summary_line(report: FunnelReport) -> str:
+    """One line per repository for the CLI: ``acme/calc: 13 examined, 2 accepted; not_merged 2, revert 1``."""
+    if report.error:
+        return f"{report.repo}: not examined: {report.error}"
+    reasons = ", ".join(f"{r} {n}" for r, n in report.rejected_by_reason.items() if n)
+    return f"{report.repo}: {report.examined} examined, {len(report.accepted)} accepted" + (f"; {reasons}" if reasons else "")

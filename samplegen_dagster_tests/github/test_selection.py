@@ -140,6 +140,26 @@ def test_wants_github():
     assert not wants_github(RepoEntry(repo="a/b", url="/srv/git/b"), token="t")
 
 
+def test_select_all_over_a_repos_file_writes_reports_and_summaries(fake, fixture, tmp_path):
+    from samplegen_dagster.selection.run import accepted_keys, report_path, select_all, summary_line
+    from samplegen_dagster.settings import Settings
+
+    repos = tmp_path / "repos.yaml"
+    repos.write_text(
+        "repositories:\n"
+        "  - {repo: acme/calc, url: 'https://github.com/acme/calc.git', source: github}\n"
+        "  - {repo: acme/gone, url: 'https://github.com/acme/gone.git', source: github}\n"
+        "  - {repo: acme/webui, url: 'https://github.com/acme/webui.git', source: github}\n"
+    )
+    settings = Settings.from_env(repos_file=str(repos), cache_dir=str(tmp_path / "cache"), samples_dir=str(tmp_path / "s"))
+    reports = select_all(settings, REQUIRED, make_config(fake, tmp_path))
+    assert [accepted_keys(r) for r in reports] == [["acme__calc-1", "acme__calc-2"], [], []]
+    assert summary_line(reports[0]).startswith("acme/calc: 13 examined, 2 accepted; not_merged 2, revert 1,")
+    assert summary_line(reports[1]).startswith("acme/gone: not examined: repository acme/gone not found on ")
+    assert summary_line(reports[2]) == "acme/webui: 1 examined, 0 accepted; not_python 1"
+    assert report_path(settings, "acme/calc").is_file()
+
+
 def test_committed_schemas_equal_a_fresh_export():
     fresh = render_schemas()
     committed = {p.name: p.read_text() for p in (REPO_ROOT / "schemas" / "selection").glob("*.json")}
