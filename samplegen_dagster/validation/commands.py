@@ -23,6 +23,8 @@ PINNED_ENV = {
     "PYTHONUNBUFFERED": "1",
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     "PIP_NO_INPUT": "1",
+    "NO_COLOR": "1",
+    "PY_COLORS": "0",
 }
 
 
@@ -42,6 +44,7 @@ def pytest_argv(python: str, targets: list[str], junit_path: str, *, coverage: b
         # must not abort the session and hide every other test's result.
         "--continue-on-collection-errors",
         "--tb=short",
+        "--color=no",
         f"--rootdir={rootdir}",
         f"--junitxml={junit_path}",
         "-o",
