@@ -121,7 +121,7 @@ class RunLimits:
     network: bool = False
     user: str | None = SANDBOX_USER
     read_only_root: bool = False
-    cap_add: tuple[str, ...] = ("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID")
+    cap_add: tuple[str, ...] = ("CHOWN", "DAC_OVERRIDE", "FOWNER")  # root setup: install, chown
 
     def create_kwargs(self) -> dict:
         kw: dict = {
