@@ -417,12 +417,18 @@ def _project_name(report_text: str | None) -> str | None:
     return None
 
 
-def select_sandbox(settings):
+def select_sandbox(settings, kind: str | None = None):
     """The sandbox ``settings.sandbox`` asks for: ``local``, ``docker``, or ``auto`` (docker
-    when an engine answers, else local). A drop-in body for ``sandbox.select.sandbox_for``."""
-    kind = eng.resolve_sandbox_kind(settings.sandbox)
+    when an engine answers, else local). A drop-in body for ``sandbox.select.sandbox_for``.
+
+    ``kind`` forces one: pass ``PreparedEnv.sandbox`` when running the cycle of an
+    environment prepared earlier, so ``auto`` cannot resolve differently between the steps.
+    """
+    kind = kind or eng.resolve_sandbox_kind(settings.sandbox)
     if kind == "docker":
         return DockerSandbox.from_settings(settings)
+    if kind != "local":
+        raise SandboxError(f"unknown sandbox {kind!r}")
     from samplegen_dagster.sandbox.local import LocalSandbox
 
     return LocalSandbox(settings.cache_dir, install_timeout_s=settings.install_timeout_s)
