@@ -13,7 +13,7 @@ from samplegen_dagster.rejections import Rejected
 from samplegen_dagster.sandbox.base import Sandbox, SandboxError, StateRun
 from samplegen_dagster.settings import Settings
 from samplegen_dagster.sources.mirror import scratch_checkout
-from samplegen_dagster.validation.commands import display
+from samplegen_dagster.validation.commands import display, pytest_argv
 from samplegen_dagster.validation.coverage import CoverageSummary, summarize
 from samplegen_dagster.validation.junit import JUnitError, Report, parse_junit
 from samplegen_dagster.validation.verdict import Verdict, decide
@@ -76,6 +76,7 @@ def validate(settings: Settings, sandbox: Sandbox, analysis: Analysis, env: Envi
             raise Rejected("env_install_failed", str(e), "validation") from None
     by_name = {r.name: r for r in runs}
     targets = {s.name: s.targets for s in env.plan.states}
+    spec_cov = {s.name: s.coverage for s in env.plan.states}
     for r in runs:
         if r.apply_error:
             raise Rejected("patch_does_not_apply", r.apply_error, "validation")
@@ -101,7 +102,10 @@ def validate(settings: Settings, sandbox: Sandbox, analysis: Analysis, env: Envi
                 name=name,
                 log_name=log_name,
                 targets=targets[name],
-                command=display(r.argv) if r.argv else "",
+                # The command as a person runs it in the checkout (the log has the sandbox's exact argv).
+                command=display(pytest_argv("python", targets[name], f"{name}.junit.xml", coverage=spec_cov[name]))
+                if targets[name]
+                else "",
                 exit_code=r.exit_code,
                 timed_out=r.timed_out,
                 duration_s=r.duration_s,
