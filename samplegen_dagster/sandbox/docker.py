@@ -28,12 +28,15 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import logging
 import shlex
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from samplegen_dagster.sandbox import engine as eng
 from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec
@@ -170,6 +173,10 @@ class DockerSandbox:
 
     # -- environments ---------------------------------------------------------------
     def prepare(self, spec: EnvSpec, checkout: Path) -> PreparedEnv:
+        with _engine_errors("building the environment image"):
+            return self._prepare(spec, checkout)
+
+    def _prepare(self, spec: EnvSpec, checkout: Path) -> PreparedEnv:
         tag = eng.env_image_tag(spec.fingerprint)
         self.work_dir.mkdir(parents=True, exist_ok=True)
         with open(self.work_dir / f"{spec.fingerprint}.lock", "w") as lock:
@@ -241,7 +248,7 @@ class DockerSandbox:
         ``install_requires``, dynamic metadata), uninstall the project, commit as the env image."""
         client = self.client
         build_limits = eng.RunLimits(
-            memory=self.limits.memory, pids=self.limits.pids, cpus=max(self.limits.cpus, 2.0), network=True, user=None
+            memory=self.limits.memory, pids=self.limits.pids, cpus=float(os.cpu_count() or 1), network=True, user=None
         )
         with eng.managed_container(
             client, stage_tag, role="env-build", limits=build_limits, command=["sleep", str(self.install_timeout_s + 600)]
@@ -282,6 +289,10 @@ class DockerSandbox:
 
     # -- validation cycle -------------------------------------------------------------
     def run_cycle(self, env: PreparedEnv, spec: EnvSpec, checkout: Path, plan: CyclePlan) -> list[StateRun]:
+        with _engine_errors("running the validation cycle"):
+            return self._run_cycle(env, spec, checkout, plan)
+
+    def _run_cycle(self, env: PreparedEnv, spec: EnvSpec, checkout: Path, plan: CyclePlan) -> list[StateRun]:
         client = self.client
         checkout = Path(checkout)
         budget = self.install_timeout_s + plan.timeout_s * max(len(plan.states), 1) + 300
@@ -388,6 +399,19 @@ class DockerSandbox:
             rep = self._as_user(box, coverage_report_argv(PY, data_file, include), 300, env)
             result.console += "\n== coverage ==\n" + rep.output
         return result
+
+
+@contextmanager
+def _engine_errors(what: str) -> Iterator[None]:
+    """Engine failures (image gone, engine down) as one readable ``SandboxError`` line."""
+    from docker.errors import DockerException
+    from requests.exceptions import RequestException
+
+    try:
+        yield
+    except (DockerException, RequestException) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SandboxError(f"container engine error while {what}: {first[:300]}") from exc
 
 
 def _scm_env() -> dict[str, str]:
