@@ -22,14 +22,28 @@ ENGINE_ENV = ROOT / ".samplegen" / "engine.env"
 DEFAULT_BASE = "localhost/samplegen-base:bookworm"
 
 
+def _engine_env() -> dict[str, str]:
+    """The variables ``scripts/setup-container-engine.sh`` wrote, if it ran here."""
+    values: dict[str, str] = {}
+    if ENGINE_ENV.is_file():
+        for line in ENGINE_ENV.read_text().splitlines():
+            line = line.strip().removeprefix("export ").strip()
+            if "=" in line and not line.startswith("#"):
+                key, value = line.split("=", 1)
+                values[key.strip()] = value.strip().strip('"')
+    return values
+
+
 def _load_engine_env() -> None:
-    if os.environ.get("DOCKER_HOST") or not ENGINE_ENV.is_file():
+    """Use the engine the setup script configured when the shell did not source its env file.
+    Only what connecting needs: SAMPLEGEN_BASE_IMAGE is read by the ``base_image`` fixture and
+    never exported, so other tests' rendered Dockerfiles keep their default base image."""
+    if os.environ.get("DOCKER_HOST"):
         return
-    for line in ENGINE_ENV.read_text().splitlines():
-        line = line.strip().removeprefix("export ").strip()
-        if "=" in line and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            os.environ.setdefault(key.strip(), value.strip().strip('"'))
+    file = _engine_env()
+    for key in ("DOCKER_HOST", "SAMPLEGEN_CA_BUNDLE"):
+        if file.get(key):
+            os.environ.setdefault(key, file[key])
 
 
 def _unavailable(reason: str):
@@ -37,6 +51,29 @@ def _unavailable(reason: str):
     if os.environ.get("SAMPLEGEN_REQUIRE_DOCKER") == "1":
         pytest.fail(msg + " - SAMPLEGEN_REQUIRE_DOCKER=1, so this is a failure", pytrace=False)
     pytest.skip(msg)
+
+
+def pytest_report_header(config):
+    """Say in the log which engine the docker tests use (or that there is none)."""
+    import docker
+
+    host = os.environ.get("DOCKER_HOST") or _engine_env().get("DOCKER_HOST")
+    client = None
+    try:
+        client = docker.DockerClient(base_url=host, timeout=10) if host else docker.from_env(timeout=10)
+        client.ping()
+    except Exception:
+        client = None
+    host = host or "(default socket)"
+    if client is None:
+        return f"docker sandbox: NO ENGINE at {host} (SAMPLEGEN_REQUIRE_DOCKER={os.environ.get('SAMPLEGEN_REQUIRE_DOCKER', '')})"
+    try:
+        v = client.version()
+        comps = [c.get("Name") for c in v.get("Components", []) if c.get("Name")]
+        name = "podman" if any("podman" in (c or "").lower() for c in comps) else "docker"
+        return f"docker sandbox: {name} {v.get('Version')} (API {v.get('ApiVersion')}) at {host}, base image {os.environ.get('SAMPLEGEN_BASE_IMAGE') or _engine_env().get('SAMPLEGEN_BASE_IMAGE') or DEFAULT_BASE}"
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +88,7 @@ def docker_client():
 
 @pytest.fixture(scope="session")
 def base_image(docker_client) -> str:
-    image = os.environ.get("SAMPLEGEN_BASE_IMAGE") or DEFAULT_BASE
+    image = os.environ.get("SAMPLEGEN_BASE_IMAGE") or _engine_env().get("SAMPLEGEN_BASE_IMAGE") or DEFAULT_BASE
     if not eng.image_exists(docker_client, image):
         _unavailable(f"base image {image} is not in the engine (no registry is assumed)")
     return image
