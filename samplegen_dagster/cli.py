@@ -31,6 +31,8 @@ def _discover_and_register(settings, instance) -> list[str]:
     from samplegen_dagster.sources.discovery import discover
 
     found = discover(settings)
+    for repo, line in found.funnels.items():
+        print(f"funnel: {line}", file=sys.stderr)
     for repo, err in found.errors.items():
         print(f"warning: {repo}: {err}", file=sys.stderr)
     register(instance, found.keys)

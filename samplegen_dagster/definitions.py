@@ -11,6 +11,7 @@ partitions at once, bounded by the ``samplegen_sandbox`` pool.
 from dagster import Definitions, in_process_executor
 
 from samplegen_dagster.defs.ideas.definitions import defs as ideas_defs
+from samplegen_dagster.defs.repositories.definitions import defs as repositories_defs
 from samplegen_dagster.defs.samples.definitions import defs as samples_defs
 
-defs = Definitions.merge(samples_defs, ideas_defs, Definitions(executor=in_process_executor))
+defs = Definitions.merge(samples_defs, repositories_defs, ideas_defs, Definitions(executor=in_process_executor))

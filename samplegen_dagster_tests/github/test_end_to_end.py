@@ -40,3 +40,28 @@ def test_accepted_pr_becomes_a_validated_sample(fake, fixture, tmp_path, monkeyp
     assert "return a + b" not in meta["problem_statement"]
     assert meta["hints_text"] == "Confirmed on 3.11, it is in calc/ops.py"
     assert "test-token" not in "".join(p.read_text(errors="replace") for p in outcome.sample_dir.iterdir())
+
+
+def test_samplegen_discover_uses_the_funnel_for_github_entries(fake, fixture, tmp_path, monkeypatch, capsys):
+    """`samplegen discover` registers only the PRs the selection funnel accepts, and prints the funnel."""
+    from samplegen_dagster.cli import main
+
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    monkeypatch.setenv("GITHUB_API_URL", fake.url)
+    monkeypatch.setenv("SAMPLEGEN_CACHE_DIR", str(tmp_path / "cache"))
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    repos_file = _repos_file(tmp_path, "acme/calc")
+    assert main(["discover", "--repos-file", str(repos_file)]) == 0
+    out, err = capsys.readouterr()
+    report = json.loads((tmp_path / "cache" / "selection" / "acme__calc.json").read_text())
+    accepted = [f"acme__calc-{n}" for n in report["accepted"]]
+    # default rules (linked issue preferred, not required): the funnel still rejects most of the 13
+    assert report["examined"] == 13 and 2 <= len(accepted) < 13
+    assert {"acme__calc-1", "acme__calc-2"} <= set(accepted)
+    assert out.split() == accepted
+    assert f"funnel: acme/calc: 13 examined, {len(accepted)} accepted" in err
+    assert "test-token" not in out + err
+    assert sorted(DagsterInstance.get().get_dynamic_partitions("pull_requests")) == sorted(accepted)
