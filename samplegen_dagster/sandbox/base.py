@@ -10,6 +10,7 @@ results that are compared the same way.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -72,6 +73,44 @@ class StateRun(BaseModel):
     coverage_json: str | None = Field(default=None, description="`coverage json --show-contexts` text")
 
 
+class SandboxSession(Protocol):
+    """A live checkout in a sandbox that steps act on one at a time (the trajectories' executor).
+
+    The checkout starts at base. Paths are repo-relative; observations returned by
+    ``run_tests`` are scrubbed like validation logs (no machine paths).
+    """
+
+    executed_in: str
+
+    def read(self, path: str) -> bytes:
+        """The file's current bytes; raises ``FileNotFoundError``."""
+        ...
+
+    def list(self, directory: str) -> list[str]:
+        """Sorted entry names of ``directory`` (directories end in ``/``); ``.git`` is hidden."""
+        ...
+
+    def write(self, path: str, data: bytes) -> None: ...
+
+    def apply_patch(self, text: str) -> str | None:
+        """``git apply`` a patch (latin-1 text); the error line when it does not apply, else None."""
+        ...
+
+    def run_tests(self, targets: list[str], name: str, coverage: bool = False) -> StateRun:
+        """Run pytest on ``targets`` exactly as validation does (same argv, JUnit XML)."""
+        ...
+
+    def diff(self) -> str:
+        """``git diff`` of the work tree against the last checkpoint (new files included)."""
+        ...
+
+    def checkpoint(self) -> None:
+        """Make the current tree the state ``reset`` returns to."""
+        ...
+
+    def reset(self) -> None: ...
+
+
 class SandboxError(RuntimeError):
     """The sandbox could not do its part (install failed, engine unreachable); one readable line."""
 
@@ -87,3 +126,11 @@ class Sandbox(Protocol):
     def run_cycle(self, env: PreparedEnv, spec: EnvSpec, checkout: Path, plan: CyclePlan) -> list[StateRun]:
         """Run ``plan``'s states in order on ``checkout`` (at base), applying patches between them."""
         ...
+
+
+def supports_sessions(sandbox: object) -> bool:
+    """Optional capability: ``sandbox.session(env, spec, checkout, plan)`` -> context manager of a ``SandboxSession``."""
+    return callable(getattr(sandbox, "session", None))
+
+
+SessionFactory = AbstractContextManager[SandboxSession]

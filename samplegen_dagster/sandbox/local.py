@@ -25,9 +25,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Iterator
 
-from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun
+from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec
 from samplegen_dagster.sources.mirror import GitError, git
 from samplegen_dagster.validation.commands import (
     PINNED_ENV,
@@ -176,6 +178,20 @@ class LocalSandbox:
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
+    # -- sessions (trajectories) --------------------------------------------------------
+    @contextmanager
+    def session(self, env: PreparedEnv, spec: EnvSpec, checkout: Path, plan: CyclePlan) -> Iterator["LocalSession"]:
+        """A step-by-step session on ``checkout`` (at base) in the same overlay virtualenv a cycle uses."""
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{plan.instance_id}.session.", dir=self.scratch))
+        try:
+            py, _ = self._overlay(Path(env.location), spec, checkout, work)
+            session = LocalSession(self, py, env, Path(checkout), plan, work)
+            session.checkpoint()
+            yield session
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
     @staticmethod
     def _scrub(text: str, env: PreparedEnv, work: Path, checkout: Path) -> str:
         return text.replace(str(work), "$RUN").replace(env.location, "$ENV").replace(str(checkout), "/repo")
@@ -240,6 +256,64 @@ class LocalSandbox:
             _, report, _, _ = run(coverage_report_argv(py, str(data_file), plan.coverage_include), cwd=checkout, env=env, timeout=300)
             result.console += "\n== coverage ==\n" + report
         return result
+
+
+class LocalSession:
+    """``SandboxSession`` over a local checkout; checkpoints are commits in the throwaway clone."""
+
+    executed_in = "local"
+
+    def __init__(self, sandbox: LocalSandbox, py: str, env: PreparedEnv, checkout: Path, plan: CyclePlan, work: Path):
+        self._sandbox, self._py, self._env, self.checkout, self._plan, self._work = sandbox, py, env, checkout, plan, work
+        self._runs = 0
+
+    def _path(self, rel: str) -> Path:
+        parts = PurePosixPath(rel).parts
+        if PurePosixPath(rel).is_absolute() or ".." in parts:
+            raise ValueError(f"path outside the checkout: {rel}")
+        return self.checkout.joinpath(*parts) if parts else self.checkout
+
+    def read(self, path: str) -> bytes:
+        return self._path(path).read_bytes()
+
+    def list(self, directory: str) -> list[str]:
+        d = self._path(directory)
+        if not d.is_dir():
+            raise FileNotFoundError(directory)
+        return sorted(p.name + ("/" if p.is_dir() else "") for p in d.iterdir() if p.name != ".git")
+
+    def write(self, path: str, data: bytes) -> None:
+        target = self._path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def apply_patch(self, text: str) -> str | None:
+        try:
+            git("apply", "--binary", "--whitespace=nowarn", cwd=self.checkout, input=text.encode("latin-1"))
+        except GitError as e:
+            return str(e)
+        return None
+
+    def run_tests(self, targets: list[str], name: str, coverage: bool = False) -> StateRun:
+        self._runs += 1
+        state = StateSpec(name=name, targets=list(targets), coverage=coverage)
+        run_state = self._sandbox._state(self._py, self.checkout, self._plan, state, self._work / f"{self._runs:03d}-{name}")
+        scrub = self._sandbox._scrub
+        run_state.console = scrub(run_state.console, self._env, self._work, self.checkout)
+        run_state.argv = [scrub(a, self._env, self._work, self.checkout) for a in run_state.argv]
+        return run_state
+
+    def diff(self) -> str:
+        git("add", "-A", cwd=self.checkout)
+        return git("-c", "core.quotepath=off", "diff", "--cached", "--no-color", "-M", "HEAD", cwd=self.checkout)
+
+    def checkpoint(self) -> None:
+        git("add", "-A", cwd=self.checkout)
+        git("commit", "-q", "--allow-empty", "--no-verify", "-m", "samplegen session checkpoint", cwd=self.checkout)
+
+    def reset(self) -> None:
+        git("reset", "-q", "--hard", "HEAD", cwd=self.checkout)
+        git("clean", "-fdq", cwd=self.checkout)
 
 
 def _project_name(report: Path, checkout: Path) -> str | None:
