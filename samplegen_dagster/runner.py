@@ -15,11 +15,22 @@ from dagster import DagsterInstance, materialize
 from samplegen_dagster.assembly.write import read_rejection
 from samplegen_dagster.defs.samples.assets import pr_analysis, pr_environment, pr_patches, pr_sample, pr_validation
 from samplegen_dagster.defs.samples.checks import validation_cycle
+from samplegen_dagster.defs.samples.enrichment_assets import pr_enrichment, pr_trajectories, sample_validates
 from samplegen_dagster.defs.samples.partitions import pull_requests
 from samplegen_dagster.defs.samples.resources import SamplegenSettings
 from samplegen_dagster.settings import Settings
 
-SAMPLE_ASSETS = [pr_analysis, pr_patches, pr_environment, pr_validation, pr_sample, validation_cycle]
+SAMPLE_ASSETS = [
+    pr_analysis,
+    pr_patches,
+    pr_environment,
+    pr_validation,
+    pr_trajectories,
+    pr_enrichment,
+    pr_sample,
+    validation_cycle,
+    sample_validates,
+]
 
 
 @dataclass

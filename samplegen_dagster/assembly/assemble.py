@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from samplegen_dagster import __version__
 from samplegen_dagster.analysis.analyze import Analysis
+from samplegen_dagster.enrichment.models import Enrichment
+from samplegen_dagster.trajectories.models import TrajectoryResult
 from samplegen_dagster.assembly.metadata import SAMPLE_FILES, EnvironmentInfo, SampleMetadata, StateInfo, ValidationInfo
 from samplegen_dagster.environment.build import Environment
 from samplegen_dagster.patches.split import SplitPatches
@@ -11,7 +13,23 @@ from samplegen_dagster.settings import Settings
 from samplegen_dagster.validation.run import Validation
 
 
-def assemble(settings: Settings, analysis: Analysis, split: SplitPatches, env: Environment, validation: Validation) -> tuple[SampleMetadata, dict[str, str]]:
+def trajectory_json(result: TrajectoryResult) -> dict[str, str]:
+    """``ideal_trajectory.json`` and ``failed_trajectory.json`` (ATIF; unset optional fields left out)."""
+    return {
+        "ideal_trajectory.json": result.ideal.model_dump_json(indent=2, exclude_none=True) + "\n",
+        "failed_trajectory.json": result.failed.model_dump_json(indent=2, exclude_none=True) + "\n",
+    }
+
+
+def assemble(
+    settings: Settings,
+    analysis: Analysis,
+    split: SplitPatches,
+    env: Environment,
+    validation: Validation,
+    trajectories: TrajectoryResult | None = None,
+    enrichment: Enrichment | None = None,
+) -> tuple[SampleMetadata, dict[str, str]]:
     pr = analysis.pr
     post = next(s for s in validation.states if s.name == "post_patch")
     files: dict[str, str] = {
@@ -20,7 +38,9 @@ def assemble(settings: Settings, analysis: Analysis, split: SplitPatches, env: E
         "Dockerfile": env.dockerfile,
         "run.sh": env.run_sh,
         **validation.logs,
+        **(trajectory_json(trajectories) if trajectories else {}),
     }
+    sections = {name: getattr(enrichment, name) for name in Enrichment.model_fields} if enrichment else {}
     meta = SampleMetadata(
         instance_id=analysis.instance_id,
         repo=pr.repo,
@@ -73,5 +93,6 @@ def assemble(settings: Settings, analysis: Analysis, split: SplitPatches, env: E
         source=pr.source,
         samplegen_version=__version__,
         files=sorted(set(SAMPLE_FILES) | set(files)),
+        **sections,
     )
     return meta, files

@@ -1,8 +1,8 @@
 """``metadata.json``: the sample's facts, in SWE-bench's field names where they exist.
 
 ``FAIL_TO_PASS``/``PASS_TO_PASS`` are pytest node ids exactly as pytest prints them.
-Sections added by later phases (trajectories, enrichment) are optional fields so a
-sample validates before and after enrichment. ``schemas/metadata.schema.json`` is
+The seven enrichment sections (``enrichment.models``, computed from the executed
+trajectories) are optional fields so a sample validates before and after enrichment. ``schemas/metadata.schema.json`` is
 exported from this model (``samplegen schema``).
 """
 
@@ -13,6 +13,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from samplegen_dagster.enrichment.models import (
+    DiffSemantics,
+    FailureModeAnalysis,
+    NavigationMetrics,
+    PlanAndMemorySignals,
+    StepLevelMetrics,
+    TaskGoal,
+    TestExecution,
+)
+
 SAMPLE_FILES = (
     "metadata.json",
     "fix.patch",
@@ -22,6 +32,8 @@ SAMPLE_FILES = (
     "PASS_pre_tests.log",
     "FAIL_pre_patch.log",
     "PASS_post_patch.log",
+    "ideal_trajectory.json",
+    "failed_trajectory.json",
 )
 
 
@@ -85,14 +97,14 @@ class SampleMetadata(BaseModel):
     source: str = Field(description="PR source (git-history, github)")
     samplegen_version: str
     files: list[str] = Field(description="files in the sample directory")
-    # Filled in by later phases when they run.
-    taskGoal: dict[str, Any] | None = None
-    failureModeAnalysis: dict[str, Any] | None = None
-    stepLevelMetrics: dict[str, Any] | None = None
-    diffSemantics: dict[str, Any] | None = None
-    testExecution: dict[str, Any] | None = None
-    navigationMetrics: dict[str, Any] | None = None
-    planAndMemorySignals: dict[str, Any] | None = None
+    # Enrichment (pr_enrichment), from the executed trajectories and the validation facts.
+    taskGoal: TaskGoal | None = None
+    failureModeAnalysis: FailureModeAnalysis | None = None
+    stepLevelMetrics: StepLevelMetrics | None = None
+    diffSemantics: DiffSemantics | None = None
+    testExecution: TestExecution | None = None
+    navigationMetrics: NavigationMetrics | None = None
+    planAndMemorySignals: PlanAndMemorySignals | None = None
 
 
 class RejectionRecord(BaseModel):

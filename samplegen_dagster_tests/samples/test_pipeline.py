@@ -19,6 +19,7 @@ from samplegen_dagster_tests.conftest import git_rev
 SAMPLE_FILES = {
     "metadata.json", "fix.patch", "tests.patch", "Dockerfile", "run.sh",
     "PASS_pre_tests.log", "FAIL_pre_patch.log", "PASS_post_patch.log",
+    "ideal_trajectory.json", "failed_trajectory.json",
 }
 
 EXPECTED = {

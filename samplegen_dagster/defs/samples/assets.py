@@ -1,6 +1,8 @@
 """The sample chain, one asset per phase, partitioned by PR (``owner__name-N``).
 
-pr_analysis -> pr_patches -> pr_environment -> pr_validation -> pr_sample
+pr_analysis -> pr_patches -> pr_environment -> pr_validation -> pr_trajectories -> pr_enrichment -> pr_sample
+
+(``pr_trajectories`` and ``pr_enrichment`` live in ``enrichment_assets``.)
 
 Each asset calls one phase function and turns its result into UI metadata. A phase that
 rejects the PR raises ``Rejected``; ``_phase`` records it under ``samples/_rejected/`` and
@@ -30,12 +32,14 @@ from samplegen_dagster.assembly.metadata import RejectionRecord
 from samplegen_dagster.assembly.write import write_rejection, write_sample
 from samplegen_dagster.defs.samples.partitions import pull_requests
 from samplegen_dagster.defs.samples.resources import SamplegenSettings
+from samplegen_dagster.enrichment.models import Enrichment
 from samplegen_dagster.environment.build import Environment, build_environment
 from samplegen_dagster.patches.extract import extract
 from samplegen_dagster.patches.split import SplitPatches
 from samplegen_dagster.rejections import Rejected
 from samplegen_dagster.sandbox.base import SandboxError
 from samplegen_dagster.sources.mirror import GitError
+from samplegen_dagster.trajectories.models import TrajectoryResult
 from samplegen_dagster.validation.run import Validation, validate
 
 GROUP = "samples"
@@ -211,7 +215,11 @@ def pr_validation(
     )
 
 
-@asset(group_name=GROUP, partitions_def=pull_requests, description="Phase 5: samples/<instance_id>/ with metadata.json, written atomically.")
+@asset(
+    group_name=GROUP,
+    partitions_def=pull_requests,
+    description="Phase 5: samples/<instance_id>/ with the enriched metadata.json and both trajectories, written atomically.",
+)
 def pr_sample(
     context: AssetExecutionContext,
     samplegen: SamplegenSettings,
@@ -219,9 +227,11 @@ def pr_sample(
     pr_patches: SplitPatches,
     pr_environment: Environment,
     pr_validation: Validation,
+    pr_trajectories: TrajectoryResult,
+    pr_enrichment: Enrichment,
 ) -> MaterializeResult:
     settings = samplegen.settings()
-    meta, files = assemble(settings, pr_analysis, pr_patches, pr_environment, pr_validation)
+    meta, files = assemble(settings, pr_analysis, pr_patches, pr_environment, pr_validation, pr_trajectories, pr_enrichment)
     path = write_sample(settings.samples_dir, meta, files)
     return MaterializeResult(
         metadata={
@@ -235,7 +245,9 @@ def pr_sample(
             ),
             "summary": MetadataValue.md(
                 f"Sample **{meta.instance_id}** written to `{path}`: {len(meta.FAIL_TO_PASS)} FAIL_TO_PASS, "
-                f"{len(meta.PASS_TO_PASS)} PASS_TO_PASS, validated in the {meta.validation.sandbox} sandbox."
+                f"{len(meta.PASS_TO_PASS)} PASS_TO_PASS, validated in the {meta.validation.sandbox} sandbox; "
+                f"trajectories executed in the {pr_trajectories.executed_in} sandbox (failure mode "
+                f"`{pr_trajectories.failure.mode}`)."
             ),
         }
     )
