@@ -10,8 +10,10 @@ partitions at once, bounded by the ``samplegen_sandbox`` pool.
 
 from dagster import Definitions, in_process_executor
 
-from samplegen_dagster.defs.ideas.definitions import defs as ideas_defs
-from samplegen_dagster.defs.repositories.definitions import defs as repositories_defs
-from samplegen_dagster.defs.samples.definitions import defs as samples_defs
+# Import the modules, not their `defs`: Dagster refuses a module with several Definitions
+# objects at module scope.
+from samplegen_dagster.defs.ideas import definitions as ideas
+from samplegen_dagster.defs.repositories import definitions as repositories
+from samplegen_dagster.defs.samples import definitions as samples
 
-defs = Definitions.merge(samples_defs, repositories_defs, ideas_defs, Definitions(executor=in_process_executor))
+defs = Definitions.merge(samples.defs, repositories.defs, ideas.defs, Definitions(executor=in_process_executor))

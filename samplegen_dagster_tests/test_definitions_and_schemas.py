@@ -14,12 +14,23 @@ def test_committed_schemas_are_current():
         assert path.read_text() == text, f"schemas/{name} is stale: run `samplegen schema`"
 
 
-def test_code_location_validates():
-    proc = subprocess.run(
-        ["dagster", "definitions", "validate", "-m", "samplegen_dagster"], capture_output=True, text=True, cwd=ROOT
-    )
+import pytest
+
+
+@pytest.mark.parametrize(
+    "target",
+    [["-m", "samplegen_dagster"], ["-w", "workspace.yaml"], ["-m", "samplegen_dagster.definitions"]],
+    ids=["package", "workspace (dagster dev)", "definitions module"],
+)
+def test_code_location_validates(target):
+    proc = subprocess.run(["dagster", "definitions", "validate", *target], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "All code locations passed validation" in proc.stderr + proc.stdout
+
+
+def test_dg_check_defs():
+    proc = subprocess.run(["dg", "check", "defs"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-2000:]
 
 
 def test_groups_and_partitions():
@@ -27,6 +38,6 @@ def test_groups_and_partitions():
 
     graph = defs.resolve_asset_graph()
     samples = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).group_name == "samples"}
-    assert samples == {"pr_analysis", "pr_patches", "pr_environment", "pr_validation", "pr_sample"}
+    assert samples == {"pr_analysis", "pr_patches", "pr_environment", "pr_validation", "pr_trajectories", "pr_enrichment", "pr_sample"}
     assert defs.resolve_job_def("samples_job") is not None
     assert graph.get(next(iter(graph.get_all_asset_keys()))).partitions_def is not None
