@@ -18,52 +18,41 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+import git as git_repo  # GitPython
+
 from samplegen_dagster.sources.base import ChangedFile, PullRequest, PullRequestRef, SourceError
 from samplegen_dagster.sources.mirror import git
 
 MERGE_RE = re.compile(r"^Merge pull request #(?P<n>\d+) from (?P<branch>\S+)")
 SQUASH_RE = re.compile(r"^(?P<title>.*\S)\s+\(#(?P<n>\d+)\)\s*$")
 
-_SEP = "\x1e"  # record separator between commits
-_FS = "\x1f"  # field separator
-
-
-def _when(ts: str) -> datetime:
-    return datetime.fromtimestamp(int(ts), tz=timezone.utc)
-
-
-def _log(mirror: Path, *args: str) -> list[dict[str, str]]:
-    fmt = _FS.join(["%H", "%P", "%at", "%ct", "%an", "%s", "%b"]) + _SEP
-    out = git("log", f"--format={fmt}", *args, cwd=mirror)
-    rows = []
-    for rec in out.split(_SEP):
-        rec = rec.strip("\n")
-        if not rec:
-            continue
-        sha, parents, at, ct, author, subject, body = rec.split(_FS, 6)
-        rows.append(
-            {"sha": sha, "parents": parents, "at": at, "ct": ct, "author": author, "subject": subject, "body": body.strip()}
-        )
-    return rows
+def _when(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, tz=timezone.utc)
 
 
 def scan(mirror: Path, repo: str, clone_url: str, ref: str = "HEAD") -> dict[int, PullRequest]:
-    """Every PR recognisable on ``ref``'s first-parent chain, newest first, keyed by number."""
+    """Every PR recognisable on ``ref``'s first-parent chain, newest first, keyed by number.
+
+    File statistics are left empty here (``changed_files`` is filled by ``GitHistorySource.get``),
+    so listing a repository with thousands of PRs costs one history walk.
+    """
+    g = git_repo.Repo(mirror)
     prs: dict[int, PullRequest] = {}
-    for c in _log(mirror, "--first-parent", ref):
-        parents = c["parents"].split()
-        m = MERGE_RE.match(c["subject"])
-        if m and len(parents) == 2:
+    for c in g.iter_commits(ref, first_parent=True):
+        subject, _, body = c.message.partition("\n")
+        body = body.strip()
+        m = MERGE_RE.match(subject)
+        if m and len(c.parents) == 2:
             number = int(m["n"])
-            title, _, body = c["body"].partition("\n")
-            title = title.strip() or c["subject"]
-            branch_commits = _log(mirror, f"{parents[0]}..{parents[1]}")
-            created = min((int(b["at"]) for b in branch_commits), default=int(c["at"]))
-            author = branch_commits[-1]["author"] if branch_commits else c["author"]
-        elif (s := SQUASH_RE.match(c["subject"])) and len(parents) == 1:
-            number = int(s["n"])
-            title, body = s["title"], c["body"]
-            created, author = int(c["at"]), c["author"]
+            title, _, body = body.partition("\n")
+            title = title.strip() or subject
+            branch = list(g.iter_commits(f"{c.parents[0].hexsha}..{c.parents[1].hexsha}"))
+            created = min((b.authored_date for b in branch), default=c.authored_date)
+            author = branch[-1].author.name if branch else c.author.name
+        elif (sq := SQUASH_RE.match(subject)) and len(c.parents) == 1:
+            number = int(sq["n"])
+            title = sq["title"]
+            created, author = c.authored_date, c.author.name
         else:
             continue
         if number in prs:  # a later commit reusing the number (e.g. a revert's subject): keep the newest
@@ -75,27 +64,23 @@ def scan(mirror: Path, repo: str, clone_url: str, ref: str = "HEAD") -> dict[int
             title=title,
             body=body,
             author=author,
-            base_commit=parents[0],
-            merge_commit=c["sha"],
-            created_at=_when(str(created)),
-            merged_at=_when(c["ct"]),
+            base_commit=c.parents[0].hexsha,
+            merge_commit=c.hexsha,
+            created_at=_when(created),
+            merged_at=_when(c.committed_date),
             problem_statement=f"{title}\n\n{body}".strip(),
             problem_statement_source="commit_message",
-            changed_files=_changed_files(mirror, parents[0], c["sha"]),
             clone_url=clone_url,
             source="git-history",
         )
     return prs
 
 
-def _changed_files(mirror: Path, base: str, head: str) -> list[ChangedFile]:
+def changed_files(mirror: Path, base: str, head: str) -> list[ChangedFile]:
     files = []
     for line in git("diff", "--numstat", "-M", base, head, cwd=mirror).splitlines():
         add, dele, path = line.split("\t", 2)
-        if " => " in path or "{" in path:
-            status = "renamed"
-        else:
-            status = "modified"
+        status = "renamed" if (" => " in path or "{" in path) else "modified"
         files.append(
             ChangedFile(path=path, additions=int(add) if add != "-" else 0, deletions=int(dele) if dele != "-" else 0, status=status)
         )
@@ -128,4 +113,7 @@ class GitHistorySource:
                 f"PR #{number} of {entry.repo} is not a merged PR on the default branch "
                 "(no 'Merge pull request #N' or '(#N)' commit found)"
             )
-        return prs[number]
+        pr = prs[number]
+        if not pr.changed_files:
+            pr.changed_files = changed_files(self._mirror_for(entry), pr.base_commit, pr.merge_commit)
+        return pr
