@@ -45,6 +45,12 @@ def render_dockerfile(spec: EnvSpec, *, instance_id: str, repo_url: str, base_co
         "RUN if ! command -v git >/dev/null 2>&1; then \\",
         "      apt-get update && apt-get install -y --no-install-recommends git ca-certificates \\",
         "      && rm -rf /var/lib/apt/lists/*; fi",
+        "# Optional CA bundle for TLS-intercepting proxies: ./run.sh copies $CA_BUNDLE here as",
+        "# samplegen-ca.crt (the Dockerfile itself always matches, so the COPY never fails).",
+        "COPY Dockerfile samplegen-ca.crt* /etc/samplegen/",
+        "RUN if [ -f /etc/samplegen/samplegen-ca.crt ]; then \\",
+        "      printf '[global]\\ncert = /etc/samplegen/samplegen-ca.crt\\n' > /etc/pip.conf \\",
+        "      && git config --system http.sslCAInfo /etc/samplegen/samplegen-ca.crt; fi",
         "# A virtualenv works on official and Debian Python images alike (PEP 668).",
         "RUN python3 -m venv /opt/venv",
         "ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH",
@@ -81,7 +87,7 @@ def render_run_sh(plan: CyclePlan, *, instance_id: str, repo_url: str, base_comm
                     f"  python -m coverage report -m --data-file=\"$COVERAGE_FILE\" {('--include=' + shlex.quote(include)) if include else ''} || true\n"
                 )
             run = (
-                f"  export COVERAGE_FILE=/sample/out/{state.name}.coverage\n"
+                f"  export COVERAGE_FILE=/sample/out/.coverage-{state.name}\n"
                 f"  timeout --kill-after=10 {plan.timeout_s} {_q(argv)} || echo \"[pytest exit $?]\"\n" + cov
             )
         else:
@@ -92,6 +98,8 @@ def render_run_sh(plan: CyclePlan, *, instance_id: str, repo_url: str, base_comm
     return f"""#!/usr/bin/env bash
 # {instance_id}: reproduce the validation cycle (pass -> fail -> pass) by hand.
 #   ./run.sh                  build the image from ./Dockerfile and run the cycle in a container
+#                             (DOCKER=podman to use podman, BASE_IMAGE=... to change the base,
+#                              CA_BUNDLE=/path/ca.crt behind a TLS-intercepting proxy)
 #   ./run.sh --in-container   run the cycle here (inside the image, in /repo)
 # Results: out/<state>.log, out/<state>.junit.xml, out/<state>.coverage.json
 set -euo pipefail
@@ -104,6 +112,7 @@ if [ "${{1:-}}" != "--in-container" ]; then
   ctx="$(mktemp -d)"; trap 'rm -rf "$ctx"' EXIT
   cp -r "$here"/. "$ctx"/
   rm -rf "$ctx/out"
+  if [ -n "${{CA_BUNDLE:-}}" ]; then cp "$CA_BUNDLE" "$ctx/samplegen-ca.crt"; fi
   if [ -d "$REPO_URL" ]; then  # a local repository: ship it in the build context
     git -C "$REPO_URL" bundle create "$ctx/repo.bundle" --all
   fi
