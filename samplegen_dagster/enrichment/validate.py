@@ -21,22 +21,24 @@ def sample_problems(sample_dir: Path) -> list[str]:
     meta_path = Path(sample_dir) / "metadata.json"
     try:
         meta = SampleMetadata.model_validate_json(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValidationError) as e:
-        return [f"metadata.json: {str(e).splitlines()[0]}"]
-    data = meta.model_dump()
-    missing = [s for s in SECTIONS if data.get(s) is None]
-    if missing:
-        problems.append(f"metadata.json lacks {', '.join(missing)}")
+    except OSError:
+        problems.append("metadata.json is missing")
+    except ValidationError as e:
+        problems.append(f"metadata.json: {_first(e)}")
     else:
-        try:
-            Enrichment.model_validate({s: data[s] for s in SECTIONS})
-        except ValidationError as e:
-            problems.append(f"enrichment sections: {str(e).splitlines()[0]}")
+        missing = [s for s in SECTIONS if getattr(meta, s) is None]
+        if missing:
+            problems.append(f"metadata.json lacks {', '.join(missing)}")
     for name in TRAJECTORY_FILES:
         try:
             Trajectory.model_validate_json((Path(sample_dir) / name).read_text(encoding="utf-8"))
         except OSError:
             problems.append(f"{name} is missing")
         except ValidationError as e:
-            problems.append(f"{name}: {str(e).splitlines()[0]}")
+            problems.append(f"{name}: {_first(e)}")
     return problems
+
+
+def _first(e: ValidationError) -> str:
+    err = e.errors()[0]
+    return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} ({e.error_count()} error(s))"
