@@ -186,7 +186,8 @@ class LocalSandbox:
         work = Path(tempfile.mkdtemp(prefix=f"{plan.instance_id}.session.", dir=self.scratch))
         try:
             py, _ = self._overlay(Path(env.location), spec, checkout, work)
-            session = LocalSession(self, py, env, Path(checkout), plan, work)
+            base_python = Path(_python_for(spec.python_version)).resolve().parent.parent
+            session = LocalSession(self, py, env, Path(checkout), plan, work, python_prefixes=[str(base_python), sys.base_prefix])
             session.checkpoint()
             yield session
         finally:
@@ -263,8 +264,11 @@ class LocalSession:
 
     executed_in = "local"
 
-    def __init__(self, sandbox: LocalSandbox, py: str, env: PreparedEnv, checkout: Path, plan: CyclePlan, work: Path):
+    def __init__(self, sandbox: LocalSandbox, py: str, env: PreparedEnv, checkout: Path, plan: CyclePlan, work: Path,
+                 python_prefixes: list[str] | None = None):
         self._sandbox, self._py, self._env, self.checkout, self._plan, self._work = sandbox, py, env, checkout, plan, work
+        # The interpreter's installation shows up in tracebacks of the standard library: named $PYTHON.
+        self._python_prefixes = sorted({p for p in python_prefixes or [] if len(p) > 1}, key=len, reverse=True)
         self._runs = 0
 
     def _path(self, rel: str) -> Path:
@@ -300,6 +304,8 @@ class LocalSession:
         run_state = self._sandbox._state(self._py, self.checkout, self._plan, state, self._work / f"{self._runs:03d}-{name}")
         scrub = self._sandbox._scrub
         run_state.console = scrub(run_state.console, self._env, self._work, self.checkout)
+        for prefix in self._python_prefixes:
+            run_state.console = run_state.console.replace(prefix + "/", "$PYTHON/")
         run_state.argv = [scrub(a, self._env, self._work, self.checkout) for a in run_state.argv]
         return run_state
 

@@ -5,6 +5,7 @@ history, real virtualenvs, pytest really run at each step in a sandbox session.
 """
 
 import json
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -189,6 +190,10 @@ def test_no_machine_paths_in_trajectories(samples, enriched_run):
             text = (sample / name).read_text()
             assert str(settings.cache_dir) not in text and str(settings.samples_dir) not in text, name
             assert "$RUN/venv/bin/python -m pytest" in text
+            assert sys.base_prefix + "/" not in text, name
+    # the standard library's frames in a traceback name the interpreter's installation $PYTHON
+    repro = steps_of(samples[5][2], "reproduce")[0]
+    assert "$PYTHON/lib/python3" in observation(repro)
 
 
 def test_committed_schemas_are_current():
