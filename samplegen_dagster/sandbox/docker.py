@@ -58,7 +58,10 @@ OUT_DIR = "/samplegen-run"  # shown as $RUN in logs, like the local sandbox's ru
 TOOLS_DIR = "/opt/samplegen"
 PLUGIN_IN_CONTAINER = f"{TOOLS_DIR}/pytest_plugin"
 SANDBOX_UID = 65534
-CA_FILE_IN_CONTEXT = "samplegen-ca-bundle.crt"
+# The sample Dockerfile copies an optional ``samplegen-ca.crt`` from its build context to
+# /etc/samplegen/ (and points pip and git at it); the env build puts the configured bundle there.
+CA_FILE_IN_CONTEXT = "samplegen-ca.crt"
+CA_IN_IMAGE_BY_SAMPLE = "/etc/samplegen/samplegen-ca.crt"
 # Build context names the dependency layer copies; the checkout itself never enters the build.
 EXCLUDE_FROM_COPY = (".git", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache", "__pycache__")
 
@@ -67,14 +70,14 @@ def _q(items: list[str]) -> str:
     return " ".join(shlex.quote(i) for i in items)
 
 
-def ca_dockerfile_lines(ca_in_context: str | None) -> list[str]:
-    """Dockerfile lines that install an extra CA bundle for pip and requests (empty when none)."""
+def ca_dockerfile_lines(ca_in_context: str | None, *, copied_to: str | None = None) -> list[str]:
+    """Dockerfile lines that give pip and requests an extra CA bundle (empty when none).
+    ``copied_to``: the Dockerfile already copies the bundle there; only point at it."""
     if not ca_in_context:
         return []
-    return [
-        f"COPY {ca_in_context} {eng.CA_PATH_IN_IMAGE}",
-        f"ENV PIP_CERT={eng.CA_PATH_IN_IMAGE} REQUESTS_CA_BUNDLE={eng.CA_PATH_IN_IMAGE}",
-    ]
+    path = copied_to or eng.CA_PATH_IN_IMAGE
+    copy = [] if copied_to else [f"COPY {ca_in_context} {path}"]
+    return copy + [f"ENV PIP_CERT={path} REQUESTS_CA_BUNDLE={path}"]
 
 
 def dependency_dockerfile(spec: EnvSpec, base_image_default: str, ca_in_context: str | None = None) -> str:
@@ -110,10 +113,17 @@ def dependency_dockerfile(spec: EnvSpec, base_image_default: str, ca_in_context:
                 f"RUN pip install {_q(reqs)}",
             ]
         ) + "\n"
-    ca = ca_dockerfile_lines(ca_in_context)
-    if ca:
+    if ca_in_context:
         lines = text.splitlines()
-        at = next(i for i, ln in enumerate(lines) if ln.startswith("FROM ")) + 1
+        if CA_FILE_IN_CONTEXT in text and ca_in_context == CA_FILE_IN_CONTEXT:
+            # the sample Dockerfile copies the bundle itself: set the variables before the venv
+            at = next((i for i, ln in enumerate(lines) if ln.startswith("RUN python3 -m venv")), len(lines) - 1)
+            while at > 0 and lines[at - 1].startswith("#"):
+                at -= 1
+            ca = ca_dockerfile_lines(ca_in_context, copied_to=CA_IN_IMAGE_BY_SAMPLE)
+        else:
+            at = next(i for i, ln in enumerate(lines) if ln.startswith("FROM ")) + 1
+            ca = ca_dockerfile_lines(ca_in_context)
         text = "\n".join(lines[:at] + ca + lines[at:]) + "\n"
     return text
 
