@@ -52,8 +52,12 @@ def built_env(sandbox, docker_client, fixture_repo, tmp_path_factory):
     return spec, prepared
 
 
-def test_pr_validated_in_containers_matches_local(sandbox, built_env, fixture_repo, tmp_path, no_leftovers):
+def test_pr_validated_in_containers_matches_local(sandbox, built_env, fixture_repo, tmp_path, no_leftovers, docker_client, ca_bundle):
     spec, prepared = built_env
+    image = docker_client.images.get(prepared.location)
+    assert image.labels[eng.LABEL_ROLE] == "env" and image.labels[eng.LABEL_FINGERPRINT] == spec.fingerprint
+    if ca_bundle:  # the build went through the proxy with the extra CA bundle
+        assert "PIP_CERT=/etc/samplegen/samplegen-ca.crt" in image.attrs["Config"]["Env"]
     assert prepared.sandbox == "docker"
     assert prepared.location == eng.env_image_tag(spec.fingerprint)
     if not KEEP_IMAGES:
