@@ -76,6 +76,23 @@ def pytest_report_header(config):
         client.close()
 
 
+def pytest_terminal_summary(terminalreporter):
+    """One line in every log that says whether the Docker-path tests ran, e.g. under ``-q``."""
+    counts: dict[str, int] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        nodeids = {
+            r.nodeid
+            for r in terminalreporter.stats.get(outcome, [])
+            if "sandbox_docker/" in getattr(r, "nodeid", "") and "test_docker_units" not in r.nodeid
+        }
+        if nodeids:
+            counts[outcome] = len(nodeids)
+    if counts:
+        host = os.environ.get("DOCKER_HOST", "(default socket)")
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+        terminalreporter.write_sep("-", f"docker sandbox tests against {host}: {summary}")
+
+
 @pytest.fixture(scope="session")
 def docker_client():
     _load_engine_env()
