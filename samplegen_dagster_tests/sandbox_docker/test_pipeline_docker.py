@@ -73,4 +73,5 @@ def test_docker_pipeline_matches_local(docker_pipeline, docker_client):
     assert "== coverage ==" in post and "PASSED   tests/test_sizes.py::test_units[3000-3.0 kB]" in post
     for text in (pre, post):
         assert str(settings.cache_dir) not in text
-    assert not eng.list_managed_containers(docker_client)
+    for n in range(1, 7):
+        assert not eng.list_managed_containers(docker_client, f"acme__textkit-{n}")
