@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from samplegen_dagster import __version__
 from samplegen_dagster.analysis.analyze import Analysis
-from samplegen_dagster.enrichment.models import Enrichment
-from samplegen_dagster.trajectories.models import TrajectoryResult
 from samplegen_dagster.assembly.metadata import SAMPLE_FILES, EnvironmentInfo, SampleMetadata, StateInfo, ValidationInfo
+from samplegen_dagster.enrichment.models import Enrichment
 from samplegen_dagster.environment.build import Environment
 from samplegen_dagster.patches.split import SplitPatches
 from samplegen_dagster.settings import Settings
+from samplegen_dagster.trajectories.models import TrajectoryResult
 from samplegen_dagster.validation.run import Validation
 
 

@@ -10,7 +10,6 @@ results that are compared the same way.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -131,6 +130,3 @@ class Sandbox(Protocol):
 def supports_sessions(sandbox: object) -> bool:
     """Optional capability: ``sandbox.session(env, spec, checkout, plan)`` -> context manager of a ``SandboxSession``."""
     return callable(getattr(sandbox, "session", None))
-
-
-SessionFactory = AbstractContextManager[SandboxSession]
