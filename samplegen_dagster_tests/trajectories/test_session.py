@@ -71,3 +71,24 @@ def test_sandbox_without_sessions_runs_trajectories_locally_and_says_so(pr1):
     assert result.executed_in_note == "the docker sandbox has no step-by-step sessions; the trajectories ran in the local sandbox"
     assert result.failure.mode == "test_tampering"
     assert {s.extra.executed_in for s in result.ideal.steps} == {"local"}
+
+
+def test_premature_submission_really_fails(pr1):
+    from samplegen_dagster.trajectories.edits import edit_units
+    from samplegen_dagster.trajectories.execute import _failed_run
+    from samplegen_dagster.trajectories.run import task_for
+    from samplegen_dagster.validation.run import validate
+
+    settings, sandbox, analysis, split, env = pr1
+    validation = validate(settings, sandbox, analysis, env)
+    task = task_for(analysis, split, env, validation)
+    with scratch_checkout(Path(analysis.mirror), analysis.pr.base_commit, settings.cache_dir / "scratch", "t") as root:
+        with sandbox.session(env.prepared, env.spec, root, env.plan) as s:
+            assert s.apply_patch(task.tests_patch) is None
+            s.checkpoint()
+            traj, outcome = _failed_run(s, task, edit_units(task.fix_patch), edit_units(task.tests_patch),
+                                        "premature_submission", None, {})
+    phases = [st.extra.phase for st in traj.steps]
+    assert phases[-3:] == ["reproduce", "submit", "evaluation"] and "edit" not in phases
+    assert outcome.failing_tests == validation.verdict.fail_to_pass
+    assert "(no changes)" in traj.steps[-2].observation.results[0].content
