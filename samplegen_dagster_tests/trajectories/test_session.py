@@ -57,18 +57,32 @@ def test_session_steps_act_on_the_checkout(pr1):
     assert not list((settings.cache_dir / "scratch").glob("acme__textkit-1.session.*"))
 
 
+class CycleOnlySandbox:
+    """A sandbox with only the required interface (prepare, run_cycle): no step-by-step sessions."""
+
+    name = "cycle-only"
+
+    def __init__(self, inner: LocalSandbox):
+        self.inner = inner
+
+    def prepare(self, spec, checkout):
+        return self.inner.prepare(spec, checkout)
+
+    def run_cycle(self, env, spec, checkout, plan):
+        return self.inner.run_cycle(env, spec, checkout, plan)
+
+
 def test_sandbox_without_sessions_runs_trajectories_locally_and_says_so(pr1):
-    from samplegen_dagster.sandbox.docker import DockerSandbox
     from samplegen_dagster.trajectories.run import execute
     from samplegen_dagster.validation.run import validate
 
     settings, sandbox, analysis, split, env = pr1
-    validation = validate(settings, sandbox, analysis, env)
-    docker = DockerSandbox(settings.cache_dir)  # no engine is contacted: it has no session capability
-    assert not supports_sessions(docker)
-    result = execute(settings, docker, analysis, split, env, validation)
+    plain = CycleOnlySandbox(sandbox)
+    assert not supports_sessions(plain)
+    validation = validate(settings, plain, analysis, env)
+    result = execute(settings, plain, analysis, split, env, validation)
     assert result.executed_in == "local"
-    assert result.executed_in_note == "the docker sandbox has no step-by-step sessions; the trajectories ran in the local sandbox"
+    assert result.executed_in_note == "the cycle-only sandbox has no step-by-step sessions; the trajectories ran in the local sandbox"
     assert result.failure.mode == "test_tampering"
     assert {s.extra.executed_in for s in result.ideal.steps} == {"local"}
 
