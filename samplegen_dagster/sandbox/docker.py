@@ -35,7 +35,7 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from samplegen_dagster.sandbox import engine as eng
@@ -365,20 +365,26 @@ class DockerSandbox:
         last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or ["no output"]
         raise SandboxError(f"could not install the project at base in the container: {last[0][:300]}")
 
+    def _put_patch(self, box, name: str, text: str) -> str:
+        eng.put_files(box, OUT_DIR, {name: text.encode("latin-1", "replace")}, uid=SANDBOX_UID, gid=SANDBOX_UID)
+        return f"{OUT_DIR}/{name}"
+
     def _as_user(self, box, argv: list[str], timeout_s: float, env: dict[str, str]) -> eng.ExecResult:
         return eng.exec_timed(
             self.client, box, argv, timeout_s=timeout_s, user=self.limits.user or "", environment=env, workdir=REPO_DIR
         )
 
-    def _state(self, box, plan: CyclePlan, state: StateSpec) -> StateRun:
+    def _state(self, box, plan: CyclePlan, state: StateSpec, out_name: str | None = None, keep_alive: bool = False) -> StateRun:
+        """One state. ``keep_alive`` (sessions): the wall-clock limit is enforced inside the
+        container (``timeout -s KILL``) so the container survives for the next step; the
+        container is still killed if that fails to stop the run."""
         result = StateRun(name=state.name)
         env = self._user_env()
         for name in state.apply_before:
             text = plan.patches.get(name, "")
             if not text:
                 continue
-            patch_file = f"{OUT_DIR}/{name}"
-            eng.put_files(box, OUT_DIR, {name: text.encode("latin-1", "replace")}, uid=SANDBOX_UID, gid=SANDBOX_UID)
+            patch_file = self._put_patch(box, name, text)
             res = self._as_user(box, ["git", "apply", "--binary", "--whitespace=nowarn", patch_file], 300, env)
             if res.exit_code != 0:
                 last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or [f"exit {res.exit_code}"]
@@ -387,19 +393,26 @@ class DockerSandbox:
         if not state.targets:
             result.skipped_reason = "no test targets exist in this state"
             return result
-        out = f"{OUT_DIR}/{state.name}"
+        out = f"{OUT_DIR}/{out_name or state.name}"
         self._as_user(box, ["mkdir", "-p", out], 60, env)
         junit = f"{out}/junit.xml"
         data_file = f"{out}/.coverage"
         env = self._user_env({**plan.env, "PYTHONPATH": PLUGIN_IN_CONTAINER, "COVERAGE_FILE": data_file})
         argv = pytest_argv(PY, state.targets, junit, coverage=state.coverage)
         result.argv = argv
-        res = self._as_user(box, argv, plan.timeout_s, env)
+        if keep_alive:
+            res = self._as_user(box, ["timeout", "-s", "KILL", str(plan.timeout_s), *argv], plan.timeout_s + 30, env)
+            if not res.timed_out and res.exit_code in (124, 137) and res.duration_s >= plan.timeout_s:
+                res.timed_out, res.exit_code = True, None
+        else:
+            res = self._as_user(box, argv, plan.timeout_s, env)
         result.exit_code, result.timed_out, result.duration_s = res.exit_code, res.timed_out, round(res.duration_s, 3)
         result.console = f"$ {display(argv)}\n{res.output}"
-        if res.timed_out:
+        if res.killed:
             result.console += f"\n[killed: the test run exceeded {plan.timeout_s}s; its container was killed]\n"
             return result  # the container is gone; nothing to collect
+        if res.timed_out:
+            result.console += f"\n[killed: the test run exceeded {plan.timeout_s}s]\n"
         result.junit_xml = eng.read_file(box, junit)
         if state.coverage:
             cov_json = f"{out}/coverage.json"
@@ -409,6 +422,123 @@ class DockerSandbox:
             rep = self._as_user(box, coverage_report_argv(PY, data_file, include), 300, env)
             result.console += "\n== coverage ==\n" + rep.output
         return result
+
+
+    # -- sessions (trajectories) ------------------------------------------------------
+    @contextmanager
+    def session(self, env: PreparedEnv, spec: EnvSpec, checkout: Path, plan: CyclePlan) -> Iterator["DockerSession"]:
+        """A step-by-step session (``SandboxSession``) in a run container like a cycle's: no
+        network, limits, unprivileged steps; removed on exit whatever happens."""
+        client = self.client
+        with _engine_errors("starting a session"), eng.managed_container(
+            client,
+            env.location,
+            role="session",
+            instance_id=plan.instance_id,
+            limits=self.limits,
+            command=["sleep", str(max(6 * 3600, self.install_timeout_s + 20 * plan.timeout_s))],
+            extra_labels={eng.LABEL_FINGERPRINT: env.fingerprint},
+        ) as box:
+            self._setup_run(box, spec, Path(checkout), plan)
+            session = DockerSession(self, box, plan)
+            session.start()
+            yield session
+
+
+class DockerSession:
+    """``SandboxSession`` over ``/repo`` in a container; checkpoints are commits of a
+    throwaway git repository made in the container (the host checkout is never touched)."""
+
+    executed_in = "docker"
+    _GIT = ["git", "-c", "user.name=samplegen", "-c", "user.email=samplegen@localhost", "-c", "core.quotepath=off"]
+
+    def __init__(self, sandbox: DockerSandbox, box, plan: CyclePlan):
+        self._sb, self._box, self._plan = sandbox, box, plan
+        self._runs = 0
+        self._python_prefix = ""
+
+    def _check(self, rel: str) -> str:
+        parts = PurePosixPath(rel).parts
+        if PurePosixPath(rel).is_absolute() or ".." in parts:
+            raise ValueError(f"path outside the checkout: {rel}")
+        return str(PurePosixPath(REPO_DIR, *parts))
+
+    def _run(self, argv: list[str], timeout_s: float = 300) -> eng.ExecResult:
+        res = self._sb._as_user(self._box, argv, timeout_s, self._sb._user_env())
+        if res.killed:
+            raise SandboxError(f"session container killed: {display(argv)} exceeded {timeout_s}s")
+        return res
+
+    def _git(self, *args: str, quiet_stderr: bool = False) -> eng.ExecResult:
+        argv = [*self._GIT, *args]
+        if quiet_stderr:
+            argv = ["sh", "-c", 'exec "$@" 2>/dev/null', "git", *argv]
+        res = self._run(argv)
+        if res.exit_code != 0:
+            last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or [f"exit {res.exit_code}"]
+            raise SandboxError(f"git {args[0]} failed in the session: {last[0][:300]}")
+        return res
+
+    def start(self) -> None:
+        res = self._run([PY, "-c", "import sys; print(sys.base_prefix)"])
+        self._python_prefix = res.output.strip() if res.exit_code == 0 else ""
+        self._git("init", "-q")
+        self.checkpoint()
+
+    def read(self, path: str) -> bytes:
+        return eng.read_bytes(self._box, self._check(path))
+
+    def list(self, directory: str) -> list[str]:
+        target = self._check(directory)
+        code = (
+            "import os, sys, json\n"
+            "d = sys.argv[1]\n"
+            "if not os.path.isdir(d): sys.exit(3)\n"
+            "print(json.dumps(sorted(e.name + ('/' if e.is_dir() else '') for e in os.scandir(d) if e.name != '.git')))\n"
+        )
+        res = self._run([PY, "-c", code, target])
+        if res.exit_code == 3:
+            raise FileNotFoundError(directory)
+        if res.exit_code != 0:
+            raise SandboxError(f"listing {directory} failed: {res.output.strip()[-300:]}")
+        return json.loads(res.output.strip().splitlines()[-1])
+
+    def write(self, path: str, data: bytes) -> None:
+        target = PurePosixPath(self._check(path))
+        res = self._run(["mkdir", "-p", str(target.parent)])
+        if res.exit_code != 0:
+            raise SandboxError(f"cannot create {target.parent}: {res.output.strip()[-300:]}")
+        eng.put_files(self._box, str(target.parent), {target.name: data}, uid=SANDBOX_UID, gid=SANDBOX_UID)
+
+    def apply_patch(self, text: str) -> str | None:
+        self._sb._put_patch(self._box, "session.patch", text)
+        res = self._run(["git", "apply", "--binary", "--whitespace=nowarn", f"{OUT_DIR}/session.patch"])
+        if res.exit_code != 0:
+            last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or [f"exit {res.exit_code}"]
+            return f"git apply failed: {last[0]}"
+        return None
+
+    def run_tests(self, targets: list[str], name: str, coverage: bool = False) -> StateRun:
+        self._runs += 1
+        state = StateSpec(name=name, targets=list(targets), coverage=coverage)
+        run = self._sb._state(self._box, self._plan, state, out_name=f"{self._runs:03d}-{name}", keep_alive=True)
+        run.console = run.console.replace(OUT_DIR, "$RUN")
+        if self._python_prefix and self._python_prefix != "/":
+            run.console = run.console.replace(self._python_prefix + "/lib/python", "$PYTHON/lib/python")
+        run.argv = [a.replace(OUT_DIR, "$RUN") for a in run.argv]
+        return run
+
+    def diff(self) -> str:
+        self._git("add", "-A", quiet_stderr=True)
+        return self._git("diff", "--cached", "--no-color", "-M", "HEAD", quiet_stderr=True).output
+
+    def checkpoint(self) -> None:
+        self._git("add", "-A", quiet_stderr=True)
+        self._git("commit", "-q", "--allow-empty", "--no-verify", "-m", "samplegen session checkpoint", quiet_stderr=True)
+
+    def reset(self) -> None:
+        self._git("reset", "-q", "--hard", "HEAD", quiet_stderr=True)
+        self._git("clean", "-fdq", quiet_stderr=True)
 
 
 @contextmanager

@@ -344,6 +344,27 @@ def put_directory(container: "Container", src: Path, dest_parent: str, arcname: 
         raise RuntimeError(f"copying {src} into {container.name}:{dest_parent} failed")
 
 
+def read_bytes(container: "Container", path: str, max_bytes: int = 64 * 1024 * 1024) -> bytes:
+    """One file's bytes; ``FileNotFoundError`` / ``IsADirectoryError`` like ``Path.read_bytes``."""
+    try:
+        stream, _stat = container.get_archive(path)
+    except Exception as exc:
+        if getattr(exc, "status_code", None) == 404 or "no such file" in str(exc).lower() or "not found" in str(exc).lower():
+            raise FileNotFoundError(path) from None
+        raise
+    raw = b"".join(stream)
+    with tarfile.open(fileobj=io.BytesIO(raw), mode="r") as tar:
+        first = tar.next()
+        if first is None:
+            raise FileNotFoundError(path)
+        if first.isdir():
+            raise IsADirectoryError(path)
+        if first.issym() or first.islnk():
+            raise FileNotFoundError(f"{path} is a link")  # never follow links out of the tree
+        fh = tar.extractfile(first)
+        return fh.read(max_bytes) if fh else b""
+
+
 def read_file(container: "Container", path: str, max_bytes: int = 64 * 1024 * 1024) -> str | None:
     """The text of one file in the container, or None when it does not exist."""
     try:
