@@ -73,5 +73,10 @@ def test_docker_pipeline_matches_local(docker_pipeline, docker_client):
     assert "== coverage ==" in post and "PASSED   tests/test_sizes.py::test_units[3000-3.0 kB]" in post
     for text in (pre, post):
         assert str(settings.cache_dir) not in text
+    # the trajectories ran step by step in docker sessions, not in the local fallback
+    for name in ("ideal_trajectory.json", "failed_trajectory.json"):
+        if (sample / name).is_file():
+            text = (sample / name).read_text()
+            assert '"executed_in": "docker"' in text and '"executed_in": "local"' not in text, name
     for n in range(1, 7):
         assert not eng.list_managed_containers(docker_client, f"acme__textkit-{n}")
