@@ -36,8 +36,9 @@ CODES = (
 
 
 class Rejected(Exception):
-    def __init__(self, code: str, message: str, phase: str = ""):
+    def __init__(self, code: str, message: str, phase: str = "", details: dict | None = None):
         assert code in CODES, code
         super().__init__(f"{code}: {message}")
         self.rejection = Rejection(code=code, message=message)
         self.phase = phase
+        self.details = details or {}

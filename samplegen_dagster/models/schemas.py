@@ -26,9 +26,17 @@ def render_schemas() -> dict[str, str]:
 
 
 def export_schemas(out: Path) -> list[Path]:
+    """Write these schemas to ``out`` and every package's own under ``out/<package>/``."""
+    from samplegen_dagster.ideas.schemas import export_schemas as export_ideas
+    from samplegen_dagster.selection.schemas import export_schemas as export_selection
+    from samplegen_dagster.trajectories.schemas import export_schemas as export_trajectories
+
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, text in render_schemas().items():
         (out / name).write_text(text, encoding="utf-8")
         paths.append(out / name)
+    paths += export_ideas(out / "ideas")
+    paths += export_selection(out / "selection")
+    paths += export_trajectories(out)  # writes trajectories/ and enrichment/ itself
     return paths

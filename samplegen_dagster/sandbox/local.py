@@ -41,6 +41,9 @@ from samplegen_dagster.validation.commands import (
 )
 
 READY = ".samplegen-ready.json"
+_PYTHON_PREFIXES = sorted(
+    {p for p in {sys.base_prefix, sys.prefix, os.path.realpath(sys.base_prefix)} if len(p) > 1}, key=len, reverse=True
+)
 # Variables never passed to repository code: credentials and our own configuration.
 _SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "API_KEY", "CREDENTIAL", "AWS_", "GITHUB_", "SAMPLEGEN_")
 
@@ -195,7 +198,11 @@ class LocalSandbox:
 
     @staticmethod
     def _scrub(text: str, env: PreparedEnv, work: Path, checkout: Path) -> str:
-        return text.replace(str(work), "$RUN").replace(env.location, "$ENV").replace(str(checkout), "/repo")
+        """Name this machine's paths by role: the run dir, the shared env, the checkout, the interpreter."""
+        text = text.replace(str(work), "$RUN").replace(env.location, "$ENV").replace(str(checkout), "/repo")
+        for prefix in _PYTHON_PREFIXES:  # standard-library frames in tracebacks
+            text = text.replace(prefix + "/", "$PYTHON/")
+        return text
 
     def _overlay(self, shared: Path, spec: EnvSpec, checkout: Path, work: Path) -> tuple[str, str]:
         overlay = work / "venv"
@@ -304,8 +311,6 @@ class LocalSession:
         run_state = self._sandbox._state(self._py, self.checkout, self._plan, state, self._work / f"{self._runs:03d}-{name}")
         scrub = self._sandbox._scrub
         run_state.console = scrub(run_state.console, self._env, self._work, self.checkout)
-        for prefix in self._python_prefixes:
-            run_state.console = run_state.console.replace(prefix + "/", "$PYTHON/")
         run_state.argv = [scrub(a, self._env, self._work, self.checkout) for a in run_state.argv]
         return run_state
 

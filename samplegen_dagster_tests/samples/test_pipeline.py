@@ -7,6 +7,7 @@ files, environment reuse and idempotent reruns.
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,10 +124,14 @@ def test_logs_show_the_cycle_with_coverage(pipeline_run):
     assert "FAILED   tests/test_sizes.py::test_unit_boundaries[just below 1 MB [rounds up]]" in fail
     assert "PASSED   tests/test_sizes.py::test_unit_boundaries[just below 1 MB [rounds up]]" in post
     assert "== 6 passed, 0 failed, 0 errors, 0 skipped ==" in post
-    # no machine paths leak into the sample
-    for f in sample.iterdir():
+    # no machine paths leak into any sample (tracebacks included: PR 5's module fails to import)
+    files = [f for n in EXPECTED for f in (settings.samples_dir / f"acme__textkit-{n}").iterdir()]
+    assert "importlib" in (settings.samples_dir / "acme__textkit-5" / "FAIL_pre_patch.log").read_text()
+    for f in files:
         if f.name != "Dockerfile" and f.name != "run.sh":
-            assert str(settings.cache_dir) not in f.read_text(errors="replace"), f.name
+            text = f.read_text(errors="replace")
+            assert str(settings.cache_dir) not in text, f.name
+            assert sys.base_prefix + "/" not in text, f.name
 
 
 def test_patches_split_binary_and_rename(pipeline_run, demo_repo, tmp_path):
@@ -159,6 +164,13 @@ def test_rejections_are_recorded_with_exact_reasons(pipeline_run, number):
     assert (out.rejection["phase"], out.rejection["code"], out.rejection["message"]) == (phase, code, message)
     assert not (settings.samples_dir / key).exists()
     assert (settings.samples_dir / "_rejected" / f"{key}.json").is_file()
+    if number == 6:
+        assert out.rejection["details"]["regressions"] == [
+            "tests/test_slug.py::SlugifyTests::test_accents_are_transliterated",
+            "tests/test_slug.py::SlugifyTests::test_words",
+        ]
+        assert out.rejection["details"]["FAIL_TO_PASS"] == ["tests/test_slug.py::SlugifyTests::test_default_separator_is_underscore"]
+        assert out.rejection["details"]["counts"]["post_patch"] == {"passed": 3, "failed": 2, "error": 0, "skipped": 0}
 
 
 def test_environment_is_shared_and_reused(pipeline_run):

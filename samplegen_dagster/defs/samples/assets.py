@@ -61,6 +61,7 @@ def _phase(context: AssetExecutionContext, config: SamplegenSettings, phase: str
                 code=e.rejection.code,
                 message=e.rejection.message,
                 rejected_at=datetime.now(timezone.utc),
+                details=e.details,
             ),
         )
         context.log.info(f"rejection recorded at {path}")
@@ -191,7 +192,15 @@ def pr_validation(
     with _phase(context, samplegen, "validation"):
         v = validate(settings, samplegen.sandbox_impl(), pr_analysis, pr_environment)
         if v.verdict.rejection:
-            raise Rejected(v.verdict.rejection.code, v.verdict.rejection.message, "validation")
+            # The record keeps what a reviewer needs to judge the rejection without rerunning it.
+            details = {
+                "FAIL_TO_PASS": v.verdict.fail_to_pass,
+                "PASS_TO_PASS": v.verdict.pass_to_pass,
+                "regressions": v.verdict.regressions,
+                "failing_at_base": v.verdict.failing_at_base,
+                "counts": {s.name: s.counts for s in v.states},
+            }
+            raise Rejected(v.verdict.rejection.code, v.verdict.rejection.message, "validation", details)
     md = _ids_md("FAIL_TO_PASS", v.verdict.fail_to_pass) + "\n" + _ids_md("PASS_TO_PASS", v.verdict.pass_to_pass)
     return Output(
         v,
