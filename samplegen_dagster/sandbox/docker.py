@@ -394,18 +394,19 @@ class DockerSandbox:
             result.skipped_reason = "no test targets exist in this state"
             return result
         out = f"{OUT_DIR}/{out_name or state.name}"
-        self._as_user(box, ["mkdir", "-p", out], 60, env)
         junit = f"{out}/junit.xml"
         data_file = f"{out}/.coverage"
         env = self._user_env({**plan.env, "PYTHONPATH": PLUGIN_IN_CONTAINER, "COVERAGE_FILE": data_file})
         argv = pytest_argv(PY, state.targets, junit, coverage=state.coverage)
         result.argv = argv
+        # Each exec costs a round trip to the engine: the output directory is made by the same one.
+        mkdir = ["sh", "-c", 'mkdir -p "$0" && exec "$@"', out]
         if keep_alive:
-            res = self._as_user(box, ["timeout", "-s", "KILL", str(plan.timeout_s), *argv], plan.timeout_s + 30, env)
+            res = self._as_user(box, [*mkdir, "timeout", "-s", "KILL", str(plan.timeout_s), *argv], plan.timeout_s + 30, env)
             if not res.timed_out and res.exit_code in (124, 137) and res.duration_s >= plan.timeout_s:
                 res.timed_out, res.exit_code = True, None
         else:
-            res = self._as_user(box, argv, plan.timeout_s, env)
+            res = self._as_user(box, [*mkdir, *argv], plan.timeout_s, env)
         result.exit_code, result.timed_out, result.duration_s = res.exit_code, res.timed_out, round(res.duration_s, 3)
         result.console = f"$ {display(argv)}\n{res.output}"
         if res.killed:
@@ -416,10 +417,13 @@ class DockerSandbox:
         result.junit_xml = eng.read_file(box, junit)
         if state.coverage:
             cov_json = f"{out}/coverage.json"
-            self._as_user(box, coverage_json_argv(PY, data_file, cov_json), 300, env)
-            result.coverage_json = eng.read_file(box, cov_json)
             include = list(getattr(plan, "coverage_include", []) or [])
-            rep = self._as_user(box, coverage_report_argv(PY, data_file, include), 300, env)
+            both = (
+                f"{shlex.join(coverage_json_argv(PY, data_file, cov_json))} >/dev/null 2>&1; "
+                f"exec {shlex.join(coverage_report_argv(PY, data_file, include))}"
+            )
+            rep = self._as_user(box, ["sh", "-c", both], 600, env)
+            result.coverage_json = eng.read_file(box, cov_json)
             result.console += "\n== coverage ==\n" + rep.output
         return result
 
@@ -469,21 +473,24 @@ class DockerSession:
             raise SandboxError(f"session container killed: {display(argv)} exceeded {timeout_s}s")
         return res
 
-    def _git(self, *args: str, quiet_stderr: bool = False) -> eng.ExecResult:
-        argv = [*self._GIT, *args]
-        if quiet_stderr:
-            argv = ["sh", "-c", 'exec "$@" 2>/dev/null', "git", *argv]
-        res = self._run(argv)
+    def _git(self, *commands: list[str], output: bool = False) -> eng.ExecResult:
+        """Git commands in one exec (``&&``); stderr is dropped, stdout kept only for ``output``."""
+        git = shlex.join(self._GIT)
+        parts = [f"{git} {shlex.join(c)}" for c in commands]
+        script = " && ".join(p + ("" if output and i == len(parts) - 1 else " >/dev/null") + " 2>/dev/null" for i, p in enumerate(parts))
+        res = self._run(["sh", "-c", script])
         if res.exit_code != 0:
-            last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or [f"exit {res.exit_code}"]
-            raise SandboxError(f"git {args[0]} failed in the session: {last[0][:300]}")
+            raise SandboxError(f"git {commands[-1][0]} failed in the session (exit {res.exit_code})")
         return res
 
     def start(self) -> None:
         res = self._run([PY, "-c", "import sys; print(sys.base_prefix)"])
         self._python_prefix = res.output.strip() if res.exit_code == 0 else ""
-        self._git("init", "-q")
-        self.checkpoint()
+        self._git(["init", "-q"], *self._checkpoint_commands())
+
+    @staticmethod
+    def _checkpoint_commands() -> list[list[str]]:
+        return [["add", "-A"], ["commit", "-q", "--allow-empty", "--no-verify", "-m", "samplegen session checkpoint"]]
 
     def read(self, path: str) -> bytes:
         return eng.read_bytes(self._box, self._check(path))
@@ -529,16 +536,13 @@ class DockerSession:
         return run
 
     def diff(self) -> str:
-        self._git("add", "-A", quiet_stderr=True)
-        return self._git("diff", "--cached", "--no-color", "-M", "HEAD", quiet_stderr=True).output
+        return self._git(["add", "-A"], ["diff", "--cached", "--no-color", "-M", "HEAD"], output=True).output
 
     def checkpoint(self) -> None:
-        self._git("add", "-A", quiet_stderr=True)
-        self._git("commit", "-q", "--allow-empty", "--no-verify", "-m", "samplegen session checkpoint", quiet_stderr=True)
+        self._git(*self._checkpoint_commands())
 
     def reset(self) -> None:
-        self._git("reset", "-q", "--hard", "HEAD", quiet_stderr=True)
-        self._git("clean", "-fdq", quiet_stderr=True)
+        self._git(["reset", "-q", "--hard", "HEAD"], ["clean", "-fdq"])
 
 
 @contextmanager

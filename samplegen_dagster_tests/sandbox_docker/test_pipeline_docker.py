@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 
 import pytest
 from dagster import DagsterInstance
 
 from samplegen_dagster.assembly.metadata import SampleMetadata
 from samplegen_dagster.demo.textkit import repos_yaml
+from samplegen_dagster.environment.detect import detect_env
 from samplegen_dagster.runner import register, run_partition
 from samplegen_dagster.sandbox import engine as eng
 from samplegen_dagster.sandbox.docker import select_sandbox
@@ -34,6 +36,11 @@ def docker_pipeline(tmp_path_factory, demo_repo, docker_client, base_image):
         sandbox="docker",
         base_image=base_image,
     )
+    # start cold: the first accepted PR must build the env image (leftovers of earlier runs go)
+    probe = root / "probe"
+    subprocess.run(["git", "clone", "-q", str(demo_repo), str(probe)], check=True)
+    subprocess.run(["git", "checkout", "-q", "main~5^1"], cwd=probe, check=True)
+    eng.prune_env_images(docker_client, fingerprints={detect_env(probe).fingerprint})
     instance = DagsterInstance.ephemeral()
     keys = [f"acme__textkit-{n}" for n in range(1, 7)]
     register(instance, keys)
