@@ -497,18 +497,18 @@ class DockerSession:
 
     def list(self, directory: str) -> list[str]:
         target = self._check(directory)
-        code = (
-            "import os, sys, json\n"
-            "d = sys.argv[1]\n"
-            "if not os.path.isdir(d): sys.exit(3)\n"
-            "print(json.dumps(sorted(e.name + ('/' if e.is_dir() else '') for e in os.scandir(d) if e.name != '.git')))\n"
-        )
-        res = self._run([PY, "-c", code, target])
+        script = '[ -d "$0" ] || exit 3; exec find "$0" -mindepth 1 -maxdepth 1 -printf "%f\\t%Y\\n"'
+        res = self._run(["sh", "-c", script, target])
         if res.exit_code == 3:
             raise FileNotFoundError(directory)
         if res.exit_code != 0:
             raise SandboxError(f"listing {directory} failed: {res.output.strip()[-300:]}")
-        return json.loads(res.output.strip().splitlines()[-1])
+        entries = []
+        for line in res.output.splitlines():
+            name, _, kind = line.rpartition("\t")
+            if name and name != ".git":
+                entries.append(name + ("/" if kind == "d" else ""))
+        return sorted(entries)
 
     def write(self, path: str, data: bytes) -> None:
         target = PurePosixPath(self._check(path))
