@@ -212,11 +212,11 @@ def pr_validation(
             "duration_s": v.duration_s,
             "states": _table(
                 [("state", "string"), ("passed", "int"), ("failed", "int"), ("error", "int"), ("skipped", "int"),
-                 ("seconds", "float"), ("coverage_changed_files_pct", "float")],
+                 ("seconds", "float"), ("coverage of changed files", "string")],
                 [
                     {"state": s.name, **{k: s.counts.get(k, 0) for k in ("passed", "failed", "error", "skipped")},
                      "seconds": s.duration_s,
-                     "coverage_changed_files_pct": (s.coverage.percent_changed_files if s.coverage and s.coverage.percent_changed_files is not None else -1.0)}
+                     "coverage of changed files": (f"{s.coverage.percent_changed_files:.1f}%" if s.coverage and s.coverage.percent_changed_files is not None else "n/a")}
                     for s in v.states
                 ],
             ),
