@@ -16,7 +16,6 @@ Goal: docker time per sample <= 2x local.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -29,7 +28,6 @@ from dagster import DagsterInstance
 from samplegen_dagster.demo.textkit import build, repos_yaml
 from samplegen_dagster.runner import register, run_partition
 from samplegen_dagster.sandbox import engine as eng
-from samplegen_dagster.sandbox.docker import select_sandbox
 from samplegen_dagster.settings import Settings
 
 KEYS = [f"acme__textkit-{n}" for n in range(1, 7)]
@@ -46,31 +44,25 @@ def run_all(kind: str, repo: Path, root: Path) -> dict:
     )
     instance = DagsterInstance.ephemeral()
     register(instance, KEYS)
-    resources = importlib.import_module("samplegen_dagster.defs.samples.resources")
-    original = resources.sandbox_for
-    resources.sandbox_for = select_sandbox  # knows docker even before sandbox.select does
     results = {}
-    try:
-        for key in KEYS:
-            start = time.monotonic()
-            out = run_partition(instance, key, settings)
-            secs = time.monotonic() - start
-            outcome = {"seconds": round(secs, 2), "success": out.success}
-            if out.success:
-                meta = json.loads((out.sample_dir / "metadata.json").read_text())
-                outcome.update(
-                    F2P=meta["FAIL_TO_PASS"],
-                    P2P=meta["PASS_TO_PASS"],
-                    sandbox=meta["validation"]["sandbox"],
-                    env_reused=meta["validation"]["environment_reused"],
-                    fingerprint=meta["environment"]["fingerprint"],
-                )
-            else:
-                outcome["rejection"] = (out.rejection or {}).get("code") or out.error
-            results[key] = outcome
-            print(f"  {kind:6} {key:16} {secs:6.1f}s  {'accepted' if out.success else outcome['rejection']}", flush=True)
-    finally:
-        resources.sandbox_for = original
+    for key in KEYS:
+        start = time.monotonic()
+        out = run_partition(instance, key, settings)
+        secs = time.monotonic() - start
+        outcome = {"seconds": round(secs, 2), "success": out.success}
+        if out.success:
+            meta = json.loads((out.sample_dir / "metadata.json").read_text())
+            outcome.update(
+                F2P=meta["FAIL_TO_PASS"],
+                P2P=meta["PASS_TO_PASS"],
+                sandbox=meta["validation"]["sandbox"],
+                env_reused=meta["validation"]["environment_reused"],
+                fingerprint=meta["environment"]["fingerprint"],
+            )
+        else:
+            outcome["rejection"] = (out.rejection or {}).get("code") or out.error
+        results[key] = outcome
+        print(f"  {kind:6} {key:16} {secs:6.1f}s  {'accepted' if out.success else outcome['rejection']}", flush=True)
     return results
 
 

@@ -46,7 +46,10 @@ def instance_for_cli(default_home: Path) -> DagsterInstance:
     """The instance at ``DAGSTER_HOME``; when unset, a persistent one at ``default_home``."""
     if not os.environ.get("DAGSTER_HOME"):
         default_home.mkdir(parents=True, exist_ok=True)
-        (default_home / "dagster.yaml").touch()
+        config = default_home / "dagster.yaml"
+        if not config.exists():
+            # Sandbox work (env builds, test runs) shares one pool; two at a time suits a small machine.
+            config.write_text("concurrency:\n  pools:\n    default_limit: 2\n", encoding="utf-8")
         os.environ["DAGSTER_HOME"] = str(default_home.resolve())
     return DagsterInstance.get()
 
@@ -66,6 +69,7 @@ def run_partition(instance: DagsterInstance, key: str, settings: Settings, log_l
         samples_dir=str(settings.samples_dir),
         sandbox=settings.sandbox,
         base_image=settings.base_image,
+        ca_bundle=str(settings.ca_bundle or ""),
         test_timeout_s=settings.test_timeout_s,
     )
     result = materialize(

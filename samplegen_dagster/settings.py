@@ -45,7 +45,7 @@ class Settings(BaseModel):
             "repos_file": _env_path("SAMPLEGEN_REPOS_FILE", "repos.yaml"),
             "cache_dir": _env_path("SAMPLEGEN_CACHE_DIR", ".samplegen/cache"),
             "samples_dir": _env_path("SAMPLEGEN_SAMPLES_DIR", "samples"),
-            "sandbox": os.environ.get("SAMPLEGEN_SANDBOX") or "local",
+            "sandbox": os.environ.get("SAMPLEGEN_SANDBOX") or "auto",
             "base_image": os.environ.get("SAMPLEGEN_BASE_IMAGE") or "",
             "ca_bundle": Path(ca).expanduser().resolve() if ca else None,
             "test_timeout_s": int(os.environ.get("SAMPLEGEN_TEST_TIMEOUT") or 900),

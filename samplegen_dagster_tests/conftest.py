@@ -7,7 +7,6 @@ dependency fingerprint), and it keeps the suite fast.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -1,5 +1,4 @@
 import subprocess
-import sys
 from pathlib import Path
 
 from samplegen_dagster.models.schemas import render_schemas

@@ -246,3 +246,18 @@ def detect_env(root: Path, python_version: str | None = None) -> EnvSpec:
         dependency_files=sorted(hashed),
         fingerprint=fingerprint,
     )
+
+
+def installed_project_name(report_json: str | None) -> str | None:
+    """The distribution name pip installed from a local directory, from ``pip install --report``."""
+    if not report_json:
+        return None
+    try:
+        data = json.loads(report_json)
+    except ValueError:
+        return None
+    for item in data.get("install", []):
+        info = item.get("download_info") or {}
+        if "dir_info" in info or str(info.get("url", "")).startswith("file://"):
+            return (item.get("metadata") or {}).get("name")
+    return None

@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from samplegen_dagster.sandbox import engine as eng
+from samplegen_dagster.environment.detect import installed_project_name
 from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec
 from samplegen_dagster.validation.commands import (
     PINNED_ENV,
@@ -282,7 +283,7 @@ class DockerSandbox:
                 report = f"{TOOLS_DIR}/project-install.json"
                 pip = [PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *self.pip_args]
                 step([*pip, "--report", report, target], "installing the project's dependencies", env=_scm_env())
-                name = _project_name(eng.read_file(box, report)) or spec.project_name
+                name = installed_project_name(eng.read_file(box, report)) or spec.project_name
                 if name:
                     step([PY, "-m", "pip", "uninstall", "-y", name], "removing the project from the shared environment")
                 step(["rm", "-rf", src, report, "/root/.cache/pip"], "cleaning up")
@@ -569,34 +570,3 @@ def _remove_image(client, tag: str) -> None:
         client.images.remove(tag, force=True)
     except Exception:
         pass
-
-
-def _project_name(report_text: str | None) -> str | None:
-    if not report_text:
-        return None
-    try:
-        data = json.loads(report_text)
-    except ValueError:
-        return None
-    for item in data.get("install", []):
-        info = item.get("download_info") or {}
-        if "dir_info" in info or str(info.get("url", "")).startswith("file://"):
-            return (item.get("metadata") or {}).get("name")
-    return None
-
-
-def select_sandbox(settings, kind: str | None = None):
-    """The sandbox ``settings.sandbox`` asks for: ``local``, ``docker``, or ``auto`` (docker
-    when an engine answers, else local). A drop-in body for ``sandbox.select.sandbox_for``.
-
-    ``kind`` forces one: pass ``PreparedEnv.sandbox`` when running the cycle of an
-    environment prepared earlier, so ``auto`` cannot resolve differently between the steps.
-    """
-    kind = kind or eng.resolve_sandbox_kind(settings.sandbox)
-    if kind == "docker":
-        return DockerSandbox.from_settings(settings)
-    if kind != "local":
-        raise SandboxError(f"unknown sandbox {kind!r}")
-    from samplegen_dagster.sandbox.local import LocalSandbox
-
-    return LocalSandbox(settings.cache_dir, install_timeout_s=settings.install_timeout_s)

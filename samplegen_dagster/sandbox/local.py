@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
+from samplegen_dagster.environment.detect import installed_project_name
 from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec
 from samplegen_dagster.sources.mirror import GitError, git
 from samplegen_dagster.validation.commands import (
@@ -154,7 +155,7 @@ class LocalSandbox:
             target = str(checkout) + (f"[{','.join(spec.extras)}]" if spec.extras else "")
             report = path / ".project-install.json"
             step([*pip, "--report", str(report), target], "installing the project's dependencies")
-            name = _project_name(report, checkout) or spec.project_name
+            name = installed_project_name(report.read_text() if report.is_file() else None) or spec.project_name
             if name:
                 step([py, "-m", "pip", "uninstall", "-y", name], "removing the project from the shared environment")
         freeze = step([py, "-m", "pip", "freeze", "--all"], "recording installed packages")
@@ -325,15 +326,3 @@ class LocalSession:
     def reset(self) -> None:
         git("reset", "-q", "--hard", "HEAD", cwd=self.checkout)
         git("clean", "-fdq", cwd=self.checkout)
-
-
-def _project_name(report: Path, checkout: Path) -> str | None:
-    try:
-        data = json.loads(report.read_text())
-    except (OSError, ValueError):
-        return None
-    for item in data.get("install", []):
-        info = item.get("download_info") or {}
-        if "dir_info" in info or str(info.get("url", "")).startswith("file://"):
-            return (item.get("metadata") or {}).get("name")
-    return None

@@ -11,7 +11,7 @@ from samplegen_dagster.selection.models import REASONS, Candidate, SelectionRule
 from samplegen_dagster.selection.rules import candidate_file, decide, funnel, score
 from samplegen_dagster.selection.schemas import render_schemas
 from samplegen_dagster.selection.select import select
-from samplegen_dagster.sources.github import GitHubSource, wants_github
+from samplegen_dagster.sources.github import wants_github
 from samplegen_dagster.sources.repos_file import RepoEntry
 from samplegen_dagster_tests.github.conftest import make_config
 

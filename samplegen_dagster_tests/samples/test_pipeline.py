@@ -8,7 +8,6 @@ files, environment reuse and idempotent reruns.
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from dagster import DagsterInstance
@@ -187,7 +186,6 @@ def test_failure_event_names_the_reason(pipeline_run):
     _, instance, _ = pipeline_run
     from dagster import DagsterEventType
 
-    records = instance.get_records_for_run  # noqa: F841 - instance API is exercised below
     failures = []
     for run in instance.get_runs():
         for rec in instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_FAILURE):

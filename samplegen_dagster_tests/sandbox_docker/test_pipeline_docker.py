@@ -6,7 +6,6 @@ sandbox produces (``samples/test_pipeline.py``): the docker path must give the s
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 
@@ -18,7 +17,6 @@ from samplegen_dagster.demo.textkit import repos_yaml
 from samplegen_dagster.environment.detect import detect_env
 from samplegen_dagster.runner import register, run_partition
 from samplegen_dagster.sandbox import engine as eng
-from samplegen_dagster.sandbox.docker import select_sandbox
 from samplegen_dagster.settings import Settings
 from samplegen_dagster_tests.samples.test_pipeline import EXPECTED, REJECTIONS
 
@@ -44,10 +42,7 @@ def docker_pipeline(tmp_path_factory, demo_repo, docker_client, base_image):
     instance = DagsterInstance.ephemeral()
     keys = [f"acme__textkit-{n}" for n in range(1, 7)]
     register(instance, keys)
-    with pytest.MonkeyPatch.context() as mp:
-        # until sandbox.select.sandbox_for knows the docker sandbox
-        mp.setattr(importlib.import_module("samplegen_dagster.defs.samples.resources"), "sandbox_for", select_sandbox)
-        outcomes = {key: run_partition(instance, key, settings) for key in keys}
+    outcomes = {key: run_partition(instance, key, settings) for key in keys}
     yield settings, outcomes
     # the demo's env image is tiny; leave no trace of this module's fingerprint in the engine
     fps = set()

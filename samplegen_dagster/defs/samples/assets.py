@@ -190,7 +190,7 @@ def pr_validation(
 ) -> Output[Validation]:
     settings = samplegen.settings()
     with _phase(context, samplegen, "validation"):
-        v = validate(settings, samplegen.sandbox_impl(), pr_analysis, pr_environment)
+        v = validate(settings, samplegen.sandbox_impl(pr_environment.prepared.sandbox), pr_analysis, pr_environment)
         if v.verdict.rejection:
             # The record keeps what a reviewer needs to judge the rejection without rerunning it.
             details = {

@@ -71,7 +71,7 @@ def pr_trajectories(
     settings = samplegen.settings()
     with _phase(context, samplegen, "trajectories"):
         try:
-            result = execute(settings, samplegen.sandbox_impl(), pr_analysis, pr_patches, pr_environment, pr_validation)
+            result = execute(settings, samplegen.sandbox_impl(pr_environment.prepared.sandbox), pr_analysis, pr_patches, pr_environment, pr_validation)
         except TrajectoryError as e:
             raise Failure(description=f"{context.partition_key}: trajectories: {e}", allow_retries=False) from None
     f = result.failure

@@ -22,6 +22,7 @@ class SamplegenSettings(ConfigurableResource):
     samples_dir: str = Field(default="", description="SAMPLEGEN_SAMPLES_DIR; default samples")
     sandbox: str = Field(default="", description="SAMPLEGEN_SANDBOX: local | docker | auto")
     base_image: str = Field(default="", description="SAMPLEGEN_BASE_IMAGE; default python:X.Y-slim")
+    ca_bundle: str = Field(default="", description="SAMPLEGEN_CA_BUNDLE: extra CA bundle for builds behind TLS proxies")
     test_timeout_s: int = Field(default=0, description="SAMPLEGEN_TEST_TIMEOUT; default 900")
 
     def settings(self) -> Settings:
@@ -31,8 +32,10 @@ class SamplegenSettings(ConfigurableResource):
             samples_dir=self.samples_dir,
             sandbox=self.sandbox,
             base_image=self.base_image,
+            ca_bundle=self.ca_bundle or None,
             test_timeout_s=self.test_timeout_s or None,
         )
 
-    def sandbox_impl(self) -> Sandbox:
-        return sandbox_for(self.settings())
+    def sandbox_impl(self, kind: str | None = None) -> Sandbox:
+        """The configured sandbox; ``kind`` pins the one an environment was prepared in."""
+        return sandbox_for(self.settings(), kind)
