@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 from pydantic import BaseModel, Field
 
@@ -42,7 +44,14 @@ def analyze(settings: Settings, instance_id: str) -> Analysis:
     _, number = parse_instance_id(instance_id)
     try:
         pr = source_for(entry, settings).get(entry, number)
-        mirror = ensure_mirror(settings.cache_dir, entry.repo, pr.clone_url, need=(pr.base_commit, pr.merge_commit))
+        mirror = ensure_mirror(
+            settings.cache_dir,
+            entry.repo,
+            pr.clone_url,
+            need=(pr.base_commit, pr.merge_commit),
+            # private GitHub repositories: the API token also authenticates the clone
+            token=os.environ.get("GITHUB_TOKEN") if pr.source == "github" else None,
+        )
     except (SourceError, GitError) as e:
         raise Rejected("source_error", str(e), "analysis") from None
     with scratch_checkout(mirror, pr.base_commit, settings.cache_dir / "scratch", instance_id) as root:

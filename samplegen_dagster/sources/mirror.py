@@ -36,8 +36,10 @@ class GitError(RuntimeError):
     """A git command failed; the message names the command and git's own last line."""
 
 
-def git(*args: str, cwd: str | Path | None = None, check: bool = True, input: bytes | None = None) -> str:
-    env = {**os.environ, **GIT_ENV}
+def git(
+    *args: str, cwd: str | Path | None = None, check: bool = True, input: bytes | None = None, env_extra: dict | None = None
+) -> str:
+    env = {**os.environ, **GIT_ENV, **(env_extra or {})}
     proc = subprocess.run(["git", *args], cwd=cwd, env=env, input=input, capture_output=True)
     if check and proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -70,21 +72,47 @@ def has_commits(mirror: Path, *shas: str) -> bool:
     return True
 
 
-def ensure_mirror(cache_dir: Path, repo: str, url: str, *, refresh: bool = False, need: tuple[str, ...] = ()) -> Path:
-    """Return the mirror of ``repo``, cloning it once; fetch when asked or when ``need`` is missing."""
+def http_auth_env(url: str, token: str | None) -> dict[str, str]:
+    """git configuration, passed through the environment, that sends ``token`` to ``url``'s host.
+
+    Used for private GitHub repositories: the header lives only in the git process's
+    environment, never in the mirror's config, the remote URL, or a command line (``ps``).
+    Only for https URLs, and only for that host.
+    """
+    if not token or not url.startswith(("https://", "http://")):
+        return {}
+    from base64 import b64encode
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    basic = b64encode(f"x-access-token:{token}".encode()).decode()
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"http.{parts.scheme}://{parts.netloc}/.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}",
+    }
+
+
+def ensure_mirror(
+    cache_dir: Path, repo: str, url: str, *, refresh: bool = False, need: tuple[str, ...] = (), token: str | None = None
+) -> Path:
+    """Return the mirror of ``repo``, cloning it once; fetch when asked or when ``need`` is missing.
+
+    ``token`` authenticates https clones and fetches (see ``http_auth_env``)."""
+    auth = http_auth_env(url, token)
     path = mirror_path(cache_dir, repo)
     with _locked(path.with_suffix(".lock")):
         if not (path / "HEAD").exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
             try:
-                git("clone", "--mirror", "--quiet", url, str(tmp))
+                git("clone", "--mirror", "--quiet", url, str(tmp), env_extra=auth)
                 os.replace(tmp, path)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
         elif refresh or (need and not has_commits(path, *need)):
             git("remote", "set-url", "origin", url, cwd=path)
-            git("fetch", "--prune", "--quiet", "origin", cwd=path)
+            git("fetch", "--prune", "--quiet", "origin", cwd=path, env_extra=auth)
         if need and not has_commits(path, *need):
             raise GitError(f"commit(s) {', '.join(s[:12] for s in need)} not found in {repo}")
     return path

@@ -57,3 +57,45 @@ def test_unreachable_url_is_one_line(tmp_path):
         ensure_mirror(tmp_path / "cache", "acme/x", str(tmp_path / "missing.git"))
     assert str(err.value).startswith("git clone failed:") and "\n" not in str(err.value)
     assert [p.name for p in (tmp_path / "cache" / "mirrors").iterdir()] == ["acme__x.lock"]  # no half-made mirror left
+
+
+def test_token_authenticates_https_clones_without_being_stored(origin, tmp_path):
+    """A private repository behind HTTP auth (git's dumb HTTP protocol, served on 127.0.0.1)."""
+    import base64
+    import functools
+    import http.server
+    import threading
+
+    bare = tmp_path / "served" / "x.git"
+    sh(tmp_path, "git", "clone", "-q", "--bare", str(origin), str(bare))
+    sh(bare, "git", "update-server-info")
+    token = "ghs_secret_test_token"
+    expected = "Basic " + base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    seen: list[str | None] = []
+
+    class Private(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.headers.get("Authorization"))
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="private"')
+                self.end_headers()
+                return
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Private, directory=str(tmp_path / "served")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/x.git"
+    try:
+        with pytest.raises(GitError):  # without the token: refused, one line, no prompt
+            ensure_mirror(tmp_path / "c1", "acme/x", url)
+        mirror = ensure_mirror(tmp_path / "c2", "acme/x", url, token=token)
+        assert sh(mirror, "git", "rev-parse", "HEAD") == sh(origin, "git", "rev-parse", "HEAD")
+        assert expected in seen
+        stored = "".join(p.read_text(errors="replace") for p in mirror.rglob("*") if p.is_file() and p.stat().st_size < 1_000_000)
+        assert token not in stored and expected.split()[1] not in stored
+    finally:
+        server.shutdown()
