@@ -27,6 +27,10 @@ from samplegen_dagster.sandbox.base import EnvSpec
 TEST_EXTRA_NAMES = ("test", "tests", "testing")
 DEV_EXTRA_NAMES = ("dev", "develop", "development")
 ALWAYS = ["pytest", "pytest-cov", "coverage[toml]"]
+# What a backend asks for, through get_requires_for_build_editable, beyond [build-system].requires.
+# Sandboxes install the project editable without build isolation (and, in containers, without
+# network), so these must already be in the environment.
+EDITABLE_BUILD_REQUIRES = {"hatchling.build": ["editables"], "pdm.backend": ["editables"]}
 REQ_FILE_PATTERNS = (
     "requirements.txt",
     "requirements-test*.txt",
@@ -176,6 +180,7 @@ def detect_env(root: Path, python_version: str | None = None) -> EnvSpec:
         }
         hashed["pyproject.toml"] = json.dumps(relevant, sort_keys=True, default=str)
         build_requires = list(build.get("requires") or [])
+        build_requires += EDITABLE_BUILD_REQUIRES.get(build.get("build-backend", ""), [])
         if project or build:
             method, installable = "pyproject", True
             project_name = project.get("name")

@@ -130,3 +130,18 @@ class Sandbox(Protocol):
 def supports_sessions(sandbox: object) -> bool:
     """Optional capability: ``sandbox.session(env, spec, checkout, plan)`` -> context manager of a ``SandboxSession``."""
     return callable(getattr(sandbox, "session", None))
+
+
+_NOISE = ("hint:", "note:", "[end of output]", "╰─>", "×", "See above", "WARNING:")
+
+
+def failure_line(output: str, limit: int = 300) -> str:
+    """The most telling line of a failed command's output, for a one-line error.
+
+    pip and build backends end with boilerplate ("hint: See above for details."); the cause
+    is the last ``...Error: ...`` / ``ERROR: ...`` line before it.
+    """
+    lines = [ln.strip() for ln in output.strip().splitlines() if ln.strip()]
+    telling = [ln for ln in lines if not ln.startswith(_NOISE) and ("Error" in ln or ln.startswith(("ERROR", "error:")))]
+    chosen = (telling or [ln for ln in lines if not ln.startswith(_NOISE)] or lines or ["no output"])[-1]
+    return chosen[:limit]

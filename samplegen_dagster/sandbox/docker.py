@@ -40,7 +40,7 @@ from typing import Iterator
 
 from samplegen_dagster.sandbox import engine as eng
 from samplegen_dagster.environment.detect import installed_project_name
-from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec
+from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec, failure_line
 from samplegen_dagster.validation.commands import (
     PINNED_ENV,
     PLUGIN_DIR,
@@ -271,8 +271,7 @@ class DockerSandbox:
                 if res.timed_out:
                     raise SandboxError(f"environment install timed out after {self.install_timeout_s}s while {what}")
                 if res.exit_code:
-                    tail = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or ["no output"]
-                    raise SandboxError(f"environment install failed while {what}: {tail[0][:300]} (log: {log_path})")
+                    raise SandboxError(f"environment install failed while {what}: {failure_line(res.output)} (log: {log_path})")
                 return res.output
 
             if spec.project_installable:
@@ -363,8 +362,7 @@ class DockerSandbox:
                 return "== project install ==\n" + "".join(logs) + "\n"
             if res.timed_out:
                 break
-        last = [ln for ln in res.output.strip().splitlines() if ln.strip()][-1:] or ["no output"]
-        raise SandboxError(f"could not install the project at base in the container: {last[0][:300]}")
+        raise SandboxError(f"could not install the project at base in the container: {failure_line(res.output)}")
 
     def _put_patch(self, box, name: str, text: str) -> str:
         eng.put_files(box, OUT_DIR, {name: text.encode("latin-1", "replace")}, uid=SANDBOX_UID, gid=SANDBOX_UID)

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from samplegen_dagster.environment.detect import installed_project_name
-from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, StateSpec
+from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, failure_line, StateSpec
 from samplegen_dagster.sources.mirror import GitError, git
 from samplegen_dagster.validation.commands import (
     PINNED_ENV,
@@ -141,8 +141,7 @@ class LocalSandbox:
             if timed_out:
                 raise SandboxError(f"environment install timed out after {self.install_timeout_s}s while {what}")
             if code:
-                tail = [ln for ln in out.strip().splitlines() if ln.strip()][-1:] or ["no output"]
-                raise SandboxError(f"environment install failed while {what}: {tail[0][:300]} (log: {log_path})")
+                raise SandboxError(f"environment install failed while {what}: {failure_line(out)} (log: {log_path})")
             return out
 
         step([_python_for(spec.python_version), "-m", "venv", str(path)], "creating the virtualenv")
@@ -228,7 +227,7 @@ class LocalSandbox:
             logs.append(f"$ {display(argv)}\n{out.strip()}\n[exit {code}, {secs:.1f}s]\n")
             if code == 0:
                 return py, "== project install ==\n" + logs[-1] + "\n"
-        raise SandboxError(f"could not install the project at base: {out.strip().splitlines()[-1][:300] if out.strip() else 'no output'}")
+        raise SandboxError(f"could not install the project at base: {failure_line(out)}")
 
     def _state(self, py: str, checkout: Path, plan: CyclePlan, state, out_dir: Path) -> StateRun:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -53,7 +53,7 @@ def test_pyproject_extras_groups_and_tox(tmp_path):
     assert spec.install_method == "pyproject" and spec.project_name == "demo" and spec.project_installable
     assert spec.extras == ["tests"]  # a test extra wins over dev; the self-reference demo[docs] is skipped
     assert spec.dependency_groups == ["test"]
-    assert spec.build_requires == ["hatchling"]
+    assert spec.build_requires == ["hatchling", "editables"]  # what hatchling needs for editable builds
     for req in ("requests>=2", "pytest>=7", "freezegun", "hypothesis", "ruff", "pytest-timeout", "mypy", "responses", "pytest-cov"):
         assert req in spec.packages, req
     assert "demo[docs]" not in spec.packages and "oldthing" not in spec.packages and "sphinx" not in spec.packages
@@ -90,3 +90,53 @@ def test_dockerfile_is_portable_and_layers_dependencies_first(tmp_path):
     deps = next(i for i, l in enumerate(lines) if l.startswith("RUN pip install") and "hatchling" in l)
     assert deps < lines.index("COPY . /sample") < next(i for i, l in enumerate(lines) if l.startswith("ARG REPO_URL"))
     assert "RUN pip install -e '.[tests]'" in lines
+
+
+def test_failure_line_picks_the_cause_not_the_boilerplate():
+    from samplegen_dagster.sandbox.base import failure_line
+
+    pip_output = """
+      File "x/wheel.py", line 550, in build_editable_detection
+        from editables import EditableProject
+    ModuleNotFoundError: No module named 'editables'
+    [end of output]
+    note: This error originates from a subprocess, and is likely not a problem with pip.
+    error: metadata-generation-failed
+    × Encountered error while generating package metadata.
+    hint: See above for details.
+    """
+    assert failure_line(pip_output) == "error: metadata-generation-failed"
+    assert failure_line("ERROR: No matching distribution found for nope==9\n") == "ERROR: No matching distribution found for nope==9"
+    assert failure_line("") == "no output"
+
+
+def test_hatchling_project_installs_editable_without_build_isolation(tmp_path, shared_cache):
+    """Sandboxes install the project with --no-build-isolation (containers have no network):
+    the environment must hold what hatchling's editable build asks for (`editables`)."""
+    from samplegen_dagster.sandbox.base import CyclePlan, StateSpec
+    from samplegen_dagster.sandbox.local import LocalSandbox
+
+    root = write(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": """
+                [build-system]
+                requires = ["hatchling"]
+                build-backend = "hatchling.build"
+
+                [project]
+                name = "hatchdemo"
+                version = "0.1.0"
+            """,
+            "src/hatchdemo/__init__.py": "def answer():\n    return 42\n",
+            "tests/test_answer.py": "from hatchdemo import answer\n\ndef test_answer():\n    assert answer() == 42\n",
+        },
+    )
+    spec = detect_env(root)
+    assert "editables" in spec.build_requires
+    sandbox = LocalSandbox(shared_cache)
+    env = sandbox.prepare(spec, root)
+    plan = CyclePlan(instance_id="acme__hatchdemo-1", patches={}, states=[StateSpec(name="pre_tests", targets=["tests/test_answer.py"])], timeout_s=300)
+    (run,) = sandbox.run_cycle(env, spec, root, plan)
+    assert "== project install ==" in run.console and "--no-build-isolation" in run.console.split("== project install ==")[1].splitlines()[1]
+    assert 'testcase classname="tests.test_answer"' in run.junit_xml and "<failure" not in run.junit_xml
