@@ -4,7 +4,9 @@ GitHub leaves two recognisable shapes on the target branch:
 
 * a merge commit ``Merge pull request #N from owner/branch`` whose body is the PR title
   (and description): the PR is first parent -> merge commit;
-* a squash commit whose subject ends with ``(#N)``: the PR is parent -> commit.
+* a squash commit whose subject ends with ``(#N)``: the PR is parent -> commit;
+* a merge commit whose message was edited to ``Title (#N)`` (seen in pallets projects):
+  like the first shape.
 
 Only the first-parent chain of the default branch is walked, so commits inside merged
 branches are never mistaken for PRs. Dates: ``merged_at`` is the merge/squash commit's
@@ -42,14 +44,20 @@ def scan(mirror: Path, repo: str, clone_url: str, ref: str = "HEAD") -> dict[int
         subject, _, body = c.message.partition("\n")
         body = body.strip()
         m = MERGE_RE.match(subject)
-        if m and len(c.parents) == 2:
-            number = int(m["n"])
-            title, _, body = body.partition("\n")
-            title = title.strip() or subject
+        sq = SQUASH_RE.match(subject)
+        if len(c.parents) == 2 and (m or sq):
+            # "Merge pull request #N from ..." (title in the body), or a merge commit whose
+            # message was set to "Title (#N)" when merging
+            if m:
+                number = int(m["n"])
+                title, _, body = body.partition("\n")
+                title = title.strip() or subject
+            else:
+                number, title = int(sq["n"]), sq["title"]
             branch = list(g.iter_commits(f"{c.parents[0].hexsha}..{c.parents[1].hexsha}"))
             created = min((b.authored_date for b in branch), default=c.authored_date)
             author = branch[-1].author.name if branch else c.author.name
-        elif (sq := SQUASH_RE.match(subject)) and len(c.parents) == 1:
+        elif sq and len(c.parents) == 1:
             number = int(sq["n"])
             title = sq["title"]
             created, author = c.authored_date, c.author.name

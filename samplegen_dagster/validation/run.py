@@ -89,6 +89,13 @@ def validate(settings: Settings, sandbox: Sandbox, analysis: Analysis, env: Envi
         except JUnitError as e:
             raise Rejected("no_results_after_fix" if name == "post_patch" else "source_error", f"{name}: {e}", "validation") from None
     verdict = decide(reports["pre_tests"], reports["pre_patch"], reports["post_patch"])
+    post = by_name.get("post_patch")
+    if verdict.rejection and verdict.rejection.code == "no_results_after_fix" and post and post.skipped_reason:
+        # Say why: typically tests.patch only deletes test modules (a removal PR).
+        verdict.rejection.message = (
+            "the run with fix.patch applied produced no test results: no test module touched by "
+            "tests.patch exists after it (it only deletes or empties tests)"
+        )
     states, logs, cov_json = [], {}, {}
     for name, log_name in LOG_NAMES.items():
         r = by_name.get(name)

@@ -46,3 +46,31 @@ def test_git_history_finds_merge_and_squash_prs(demo_repo):
     subjects = subprocess.run(["git", "log", "--format=%s", "main"], cwd=demo_repo, capture_output=True, text=True).stdout
     assert "Add failing boundary cases for naturalsize" in subjects
     assert {p.title for p in prs.values()}.isdisjoint({"Add failing boundary cases for naturalsize", "Initial import of textkit"})
+
+
+def test_merge_commit_with_a_squash_style_subject(tmp_path):
+    """pallets-style history: a two-parent merge whose message is 'Title (#N)'."""
+    r = tmp_path / "r"
+    r.mkdir()
+
+    def sh(*args):
+        return subprocess.run(args, cwd=r, check=True, capture_output=True, text=True).stdout.strip()
+
+    sh("git", "init", "-q", "-b", "main")
+    sh("git", "config", "user.email", "t@t")
+    sh("git", "config", "user.name", "t")
+    (r / "a.py").write_text("A = 1\n")
+    sh("git", "add", "-A")
+    sh("git", "commit", "-qm", "init")
+    sh("git", "checkout", "-q", "-b", "feature")
+    (r / "a.py").write_text("A = 2\n")
+    sh("git", "commit", "-qam", "change a")
+    sh("git", "checkout", "-q", "main")
+    (r / "b.py").write_text("B = 1\n")  # main moved on, so the merge is a real two-parent merge
+    sh("git", "add", "-A")
+    sh("git", "commit", "-qm", "unrelated work on main")
+    sh("git", "merge", "-q", "--no-ff", "-m", "support FIPS builds without SHA-1 (#378)", "feature")
+    prs = scan(r, "pallets/x", str(r))
+    assert list(prs) == [378]
+    assert prs[378].title == "support FIPS builds without SHA-1"
+    assert prs[378].base_commit == git_rev(r, "main^1") and prs[378].merge_commit == git_rev(r, "main")
