@@ -20,15 +20,16 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
-    TableColumn,
-    TableRecord,
-    TableSchema,
     asset,
 )
 from pydantic import Field, ValidationError
 
 from samplegen_dagster.defs.ideas.partitions import seeds_partitions
-from samplegen_dagster.defs.ideas.resources import IdeaGeneratorResource, IdeasSettingsResource
+from samplegen_dagster.defs.ideas.resources import (
+    IdeaGeneratorResource,
+    IdeasSettingsResource,
+)
+from samplegen_dagster.defs.metadata import table as _table
 from samplegen_dagster.ideas.drafts import load_draft
 from samplegen_dagster.ideas.errors import IdeasError, describe_validation_error
 from samplegen_dagster.ideas.generators import idea_to_brainstorm_text
@@ -38,7 +39,12 @@ from samplegen_dagster.ideas.refinement import guidelines_text
 from samplegen_dagster.ideas.registry import Registry
 from samplegen_dagster.ideas.seeds import find_seed
 from samplegen_dagster.ideas.similarity import NEAR_DUPLICATE_THRESHOLD
-from samplegen_dagster.ideas.workspace import category_counts, language_mix, next_seed_advice, scan_drafts
+from samplegen_dagster.ideas.workspace import (
+    category_counts,
+    language_mix,
+    next_seed_advice,
+    scan_drafts,
+)
 
 
 @contextlib.contextmanager
@@ -53,9 +59,6 @@ def _seed(context: AssetExecutionContext, settings: IdeasSettingsResource) -> Se
     return find_seed(settings.settings().seeds_dir, context.partition_key)
 
 
-def _table(columns: list[tuple[str, str]], rows: list[dict]) -> MetadataValue:
-    schema = TableSchema(columns=[TableColumn(name, type) for name, type in columns])
-    return MetadataValue.table(records=[TableRecord(r) for r in rows], schema=schema)
 
 
 class BrainstormConfig(Config):

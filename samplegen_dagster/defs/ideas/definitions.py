@@ -9,9 +9,16 @@ default).
 
 from dagster import Definitions
 
-from samplegen_dagster.defs.ideas.assets import brainstormed_ideas, draft_specs, refined_ideas
+from samplegen_dagster.defs.ideas.assets import (
+    brainstormed_ideas,
+    draft_specs,
+    refined_ideas,
+)
 from samplegen_dagster.defs.ideas.jobs import ideas_job
-from samplegen_dagster.defs.ideas.resources import IdeasSettingsResource, generator_resource_from_env
+from samplegen_dagster.defs.ideas.resources import (
+    IdeasSettingsResource,
+    generator_resource_from_env,
+)
 from samplegen_dagster.defs.ideas.sensors import ideas_seed_sensor
 
 defs = Definitions(

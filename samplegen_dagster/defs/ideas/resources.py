@@ -17,7 +17,11 @@ from pydantic import Field
 
 from samplegen_dagster.ideas.config import IdeasSettings
 from samplegen_dagster.ideas.errors import IdeasError
-from samplegen_dagster.ideas.generators import IdeaGenerator, OfflineIdeaGenerator, OpenAIIdeaGenerator
+from samplegen_dagster.ideas.generators import (
+    IdeaGenerator,
+    OfflineIdeaGenerator,
+    OpenAIIdeaGenerator,
+)
 
 GENERATOR_KINDS = ("offline", "openai")
 

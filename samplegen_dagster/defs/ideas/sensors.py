@@ -11,10 +11,20 @@ with ``dagster sensor start ideas_seed_sensor -m samplegen_dagster``.
 import hashlib
 import json
 
-from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
 
 from samplegen_dagster.defs.ideas.jobs import ideas_job
-from samplegen_dagster.defs.ideas.partitions import SEEDS_PARTITIONS_NAME, seeds_partitions
+from samplegen_dagster.defs.ideas.partitions import (
+    SEEDS_PARTITIONS_NAME,
+    seeds_partitions,
+)
 from samplegen_dagster.defs.ideas.resources import IdeasSettingsResource
 from samplegen_dagster.ideas.seeds import scan_seeds
 

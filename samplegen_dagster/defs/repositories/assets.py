@@ -16,19 +16,23 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
-    TableColumn,
-    TableRecord,
-    TableSchema,
     asset,
 )
 from pydantic import Field
 
+from samplegen_dagster.defs.metadata import table
 from samplegen_dagster.defs.repositories.partitions import PULL_REQUESTS, repositories
 from samplegen_dagster.defs.repositories.resources import GitHubResource
 from samplegen_dagster.defs.samples.resources import SamplegenSettings
 from samplegen_dagster.selection.models import SelectionRules
-from samplegen_dagster.selection.run import accepted_keys, candidate_rows, funnel_markdown, report_path, select_repository
-from samplegen_dagster.sources.repos_file import load_repos_file, ReposFileError
+from samplegen_dagster.selection.run import (
+    accepted_keys,
+    candidate_rows,
+    funnel_markdown,
+    report_path,
+    select_repository,
+)
+from samplegen_dagster.sources.repos_file import ReposFileError, load_repos_file
 
 GROUP = "repositories"
 
@@ -105,10 +109,7 @@ def pr_candidates(
             "new_partitions": len(new),
             **{f"rejected/{r}": n for r, n in report.rejected_by_reason.items() if n},
             "funnel": MetadataValue.md(funnel_markdown(report)),
-            "candidates": MetadataValue.table(
-                records=[TableRecord(row) for row in candidate_rows(report)],
-                schema=TableSchema(columns=[TableColumn(n, t) for n, t in _COLUMNS]),
-            ),
+            "candidates": table(_COLUMNS, candidate_rows(report)),
             "accepted_keys": MetadataValue.md("\n".join(f"- `{k}`" for k in keys) or "_none_"),
             "error": report.error or "",
             "report": MetadataValue.path(str(report_path(settings, repo))),

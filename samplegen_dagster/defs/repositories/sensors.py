@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
 
 from samplegen_dagster.defs.repositories.jobs import candidates_job
 from samplegen_dagster.defs.repositories.partitions import repositories

@@ -20,9 +20,6 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     Output,
-    TableColumn,
-    TableRecord,
-    TableSchema,
     asset,
 )
 
@@ -30,6 +27,7 @@ from samplegen_dagster.analysis.analyze import Analysis, analyze
 from samplegen_dagster.assembly.assemble import assemble
 from samplegen_dagster.assembly.metadata import RejectionRecord
 from samplegen_dagster.assembly.write import write_rejection, write_sample
+from samplegen_dagster.defs.metadata import table as _table
 from samplegen_dagster.defs.samples.partitions import pull_requests
 from samplegen_dagster.defs.samples.resources import SamplegenSettings
 from samplegen_dagster.enrichment.models import Enrichment
@@ -74,11 +72,6 @@ def _phase(context: AssetExecutionContext, config: SamplegenSettings, phase: str
         raise Failure(description=f"{key}: {phase} failed: {e}", allow_retries=True) from None
 
 
-def _table(columns: list[tuple[str, str]], rows: list[dict]) -> MetadataValue:
-    return MetadataValue.table(
-        records=[TableRecord(r) for r in rows],
-        schema=TableSchema(columns=[TableColumn(name, type_) for name, type_ in columns]),
-    )
 
 
 def _ids_md(title: str, ids: list[str]) -> str:

@@ -24,7 +24,13 @@ from dagster import (
 )
 
 from samplegen_dagster.analysis.analyze import Analysis
-from samplegen_dagster.defs.samples.assets import GROUP, SANDBOX_POOL, _phase, _table, pr_sample
+from samplegen_dagster.defs.samples.assets import (
+    GROUP,
+    SANDBOX_POOL,
+    _phase,
+    _table,
+    pr_sample,
+)
 from samplegen_dagster.defs.samples.partitions import pull_requests
 from samplegen_dagster.defs.samples.resources import SamplegenSettings
 from samplegen_dagster.enrichment.enrich import enrich

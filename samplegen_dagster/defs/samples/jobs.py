@@ -1,6 +1,5 @@
 from dagster import AssetSelection, define_asset_job
 
-
 #: The main job: every phase of one PR sample.
 samples_job = define_asset_job(
     "samples_job",

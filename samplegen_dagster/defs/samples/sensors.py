@@ -1,7 +1,14 @@
 """Discovery on a cadence: register new PRs of the repos file as partitions and request their runs."""
 
 
-from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
 
 from samplegen_dagster.defs.samples.jobs import samples_job
 from samplegen_dagster.defs.samples.partitions import pull_requests
