@@ -110,7 +110,7 @@ def test_failure_line_picks_the_cause_not_the_boilerplate():
     assert failure_line("") == "no output"
 
 
-def test_hatchling_project_installs_editable_without_build_isolation(tmp_path, shared_cache):
+def test_hatchling_project_installs_editable_without_build_isolation(tmp_path):
     """Sandboxes install the project with --no-build-isolation (containers have no network):
     the environment must hold what hatchling's editable build asks for (`editables`)."""
     from samplegen_dagster.sandbox.base import CyclePlan, StateSpec
@@ -134,7 +134,7 @@ def test_hatchling_project_installs_editable_without_build_isolation(tmp_path, s
     )
     spec = detect_env(root)
     assert "editables" in spec.build_requires
-    sandbox = LocalSandbox(shared_cache)
+    sandbox = LocalSandbox(tmp_path / "cache")  # its own cache: the demo's shared one must hold one env
     env = sandbox.prepare(spec, root)
     plan = CyclePlan(instance_id="acme__hatchdemo-1", patches={}, states=[StateSpec(name="pre_tests", targets=["tests/test_answer.py"])], timeout_s=300)
     (run,) = sandbox.run_cycle(env, spec, root, plan)

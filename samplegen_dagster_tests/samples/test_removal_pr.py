@@ -8,7 +8,7 @@ from samplegen_dagster.runner import register, run_partition
 from samplegen_dagster.settings import Settings
 
 
-def test_removal_pr_is_rejected_with_a_clear_reason(tmp_path, shared_cache):
+def test_removal_pr_is_rejected_with_a_clear_reason(tmp_path):
     r = tmp_path / "origin"
     r.mkdir()
 
@@ -34,7 +34,7 @@ def test_removal_pr_is_rejected_with_a_clear_reason(tmp_path, shared_cache):
 
     (tmp_path / "repos.yaml").write_text(f"repositories:\n  - repo: acme/oldapi\n    url: {r}\n")
     settings = Settings.from_env(
-        repos_file=str(tmp_path / "repos.yaml"), cache_dir=str(shared_cache), samples_dir=str(tmp_path / "samples"), sandbox="local"
+        repos_file=str(tmp_path / "repos.yaml"), cache_dir=str(tmp_path / "cache"), samples_dir=str(tmp_path / "samples"), sandbox="local"
     )
     instance = DagsterInstance.ephemeral()
     register(instance, ["acme__oldapi-7"])
