@@ -51,7 +51,7 @@ def baseline_one(url: str, meta: dict, sample: Path, work: Path) -> float:
     venv = work / "venv"
     sh([sys.executable, "-m", "venv", str(venv)], work, check=True)
     py = str(venv / "bin" / "python")
-    target = "." + (f"[{','.join(spec.extras)}]" if spec.extras else "")
+    target = spec.install_target(".")
     sh([py, "-m", "pip", "install", "-q", *spec.packages, *spec.build_requires], repo, check=True)
     if spec.project_installable:
         sh([py, "-m", "pip", "install", "-q", "-e", target], repo, check=True)

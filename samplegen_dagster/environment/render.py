@@ -27,10 +27,6 @@ def _q(items: list[str]) -> str:
     return " ".join(shlex.quote(i) for i in items)
 
 
-def install_target(spec: EnvSpec, path: str) -> str:
-    return path + (f"[{','.join(spec.extras)}]" if spec.extras else "")
-
-
 def render_dockerfile(spec: EnvSpec, *, instance_id: str, repo_url: str, base_commit: str, base_image: str) -> str:
     deps = list(dict.fromkeys(spec.build_requires + ["pip>=23", "wheel"] + spec.packages))
     env_line = " ".join(f"{k}={v}" for k, v in PINNED_ENV.items())
@@ -67,7 +63,7 @@ def render_dockerfile(spec: EnvSpec, *, instance_id: str, repo_url: str, base_co
         "WORKDIR /repo",
     ]
     if spec.project_installable:
-        lines.append(f"RUN pip install -e {shlex.quote(install_target(spec, '.'))}")
+        lines.append(f"RUN pip install -e {shlex.quote(spec.install_target('.'))}")
     lines.append('CMD ["bash", "/sample/run.sh", "--in-container"]')
     return "\n".join(lines) + "\n"
 

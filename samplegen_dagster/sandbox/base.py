@@ -31,6 +31,10 @@ class EnvSpec(BaseModel):
     dependency_files: list[str] = Field(default_factory=list, description="files hashed into the fingerprint")
     fingerprint: str = Field(description="hash of dependency files + python version + this spec")
 
+    def install_target(self, path: str) -> str:
+        """What pip installs for the project at ``path``: ``path[extra,...]``."""
+        return path + (f"[{','.join(self.extras)}]" if self.extras else "")
+
 
 class PreparedEnv(BaseModel):
     sandbox: str = Field(description="which sandbox built it (local, docker)")

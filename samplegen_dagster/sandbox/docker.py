@@ -278,7 +278,7 @@ class DockerSandbox:
                 src = f"{TOOLS_DIR}/src"
                 step(["mkdir", "-p", TOOLS_DIR], "preparing")
                 eng.put_directory(box, checkout, TOOLS_DIR, "src", exclude=EXCLUDE_FROM_COPY)
-                target = src + (f"[{','.join(spec.extras)}]" if spec.extras else "")
+                target = spec.install_target(src)
                 report = f"{TOOLS_DIR}/project-install.json"
                 pip = [PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *self.pip_args]
                 step([*pip, "--report", report, target], "installing the project's dependencies", env=_scm_env())
@@ -348,7 +348,7 @@ class DockerSandbox:
         if not spec.project_installable:
             self._root(box, ["chown", "-R", f"{SANDBOX_UID}:{SANDBOX_UID}", REPO_DIR, OUT_DIR], 300, workdir="/")
             return ""
-        target = REPO_DIR + (f"[{','.join(spec.extras)}]" if spec.extras else "")
+        target = spec.install_target(REPO_DIR)
         pip = [PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--no-index", "--no-build-isolation"]
         attempts = [[*pip, "-e", target], [*pip, "--no-deps", "-e", target]]
         env = self._user_env(_scm_env())
