@@ -59,16 +59,11 @@ def _strip(p: str | None) -> str | None:
 
 def pr_diff(repo_dir: Path, base: str, head: str) -> str:
     """The PR's diff as latin-1 text (bytes preserved)."""
-    import subprocess
-
-    proc = subprocess.run(
-        ["git", "-c", "core.quotepath=off", "diff", "--binary", "-M", "--full-index", "--no-color", "--no-ext-diff", base, head],
+    return git(
+        "-c", "core.quotepath=off", "diff", "--binary", "-M", "--full-index", "--no-color", "--no-ext-diff", base, head,
         cwd=repo_dir,
-        capture_output=True,
+        encoding="latin-1",
     )
-    if proc.returncode:
-        raise GitError(f"git diff failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
-    return proc.stdout.decode("latin-1")
 
 
 def split_diff(diff: str) -> SplitPatches:
@@ -108,12 +103,17 @@ def split_diff(diff: str) -> SplitPatches:
     return SplitPatches(fix_patch="".join(fix), tests_patch="".join(tests), files=files)
 
 
+def apply_patch(repo_dir: Path, text: str) -> None:
+    """``git apply`` one patch (latin-1 text, bytes preserved) to the work tree; ``GitError`` if it does not apply."""
+    git("apply", "--binary", "--whitespace=nowarn", "-", cwd=repo_dir, input=text.encode("latin-1"))
+
+
 def check_apply(repo_dir: Path, *patches: tuple[str, str]) -> None:
     """Apply ``(name, text)`` patches in order to the work tree of ``repo_dir``; raise on the first failure."""
     for name, text in patches:
         if not text:
             continue
         try:
-            git("apply", "--binary", "--whitespace=nowarn", "-", cwd=repo_dir, input=text.encode("latin-1"))
+            apply_patch(repo_dir, text)
         except GitError as e:
             raise PatchError(f"{name} does not apply: {e}") from None

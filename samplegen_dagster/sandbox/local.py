@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from samplegen_dagster.environment.detect import installed_project_name
+from samplegen_dagster.patches.split import PatchError, apply_patch, check_apply
 from samplegen_dagster.sandbox.base import CyclePlan, EnvSpec, PreparedEnv, SandboxError, StateRun, failure_line, StateSpec
 from samplegen_dagster.sources.mirror import GitError, git
 from samplegen_dagster.validation.commands import (
@@ -151,7 +152,7 @@ class LocalSandbox:
         step([*pip, *reqs], "installing test dependencies")
         if spec.project_installable:
             # Install the project to pull in its dynamic dependencies, then remove the project itself.
-            target = str(checkout) + (f"[{','.join(spec.extras)}]" if spec.extras else "")
+            target = spec.install_target(str(checkout))
             report = path / ".project-install.json"
             step([*pip, "--report", str(report), target], "installing the project's dependencies")
             name = installed_project_name(report.read_text() if report.is_file() else None) or spec.project_name
@@ -217,10 +218,12 @@ class LocalSandbox:
         py = str(overlay / "bin" / "python")
         if not spec.project_installable:
             return py, ""
-        target = str(checkout) + (f"[{','.join(spec.extras)}]" if spec.extras else "")
-        base = [py, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *self.pip_args, "-e", target]
+        target = spec.install_target(str(checkout))
+        pip = [py, "-m", "pip", "install", "--disable-pip-version-check", "--no-input", *self.pip_args]
         env = scrubbed_env()
-        attempts = [base[:5] + ["--no-build-isolation"] + base[5:], base]
+        # The shared env holds the build backend, so no isolation (and no download) is needed;
+        # the isolated build is the fallback for backends that want more at build time.
+        attempts = [[*pip, "--no-build-isolation", "-e", target], [*pip, "-e", target]]
         logs = []
         for argv in attempts:
             code, out, timed_out, secs = run(argv, cwd=checkout, env=env, timeout=self.install_timeout_s)
@@ -232,15 +235,11 @@ class LocalSandbox:
     def _state(self, py: str, checkout: Path, plan: CyclePlan, state, out_dir: Path) -> StateRun:
         out_dir.mkdir(parents=True, exist_ok=True)
         result = StateRun(name=state.name)
-        for name in state.apply_before:
-            text = plan.patches.get(name, "")
-            if not text:
-                continue
-            try:
-                git("apply", "--binary", "--whitespace=nowarn", cwd=checkout, input=text.encode("latin-1"))
-            except GitError as e:
-                result.apply_error = f"{name} does not apply: {e}"
-                return result
+        try:
+            check_apply(checkout, *((name, plan.patches.get(name, "")) for name in state.apply_before))
+        except PatchError as e:
+            result.apply_error = str(e)
+            return result
         if not state.targets:
             result.skipped_reason = "no test targets exist in this state"
             return result
@@ -300,7 +299,7 @@ class LocalSession:
 
     def apply_patch(self, text: str) -> str | None:
         try:
-            git("apply", "--binary", "--whitespace=nowarn", cwd=self.checkout, input=text.encode("latin-1"))
+            apply_patch(self.checkout, text)
         except GitError as e:
             return str(e)
         return None

@@ -37,15 +37,23 @@ class GitError(RuntimeError):
 
 
 def git(
-    *args: str, cwd: str | Path | None = None, check: bool = True, input: bytes | None = None, env_extra: dict | None = None
+    *args: str,
+    cwd: str | Path | None = None,
+    check: bool = True,
+    input: bytes | None = None,
+    env_extra: dict | None = None,
+    encoding: str = "utf-8",
 ) -> str:
+    """Run git; its stdout decoded with ``encoding`` (latin-1 keeps arbitrary bytes, e.g. binary diffs)."""
     env = {**os.environ, **GIT_ENV, **(env_extra or {})}
     proc = subprocess.run(["git", *args], cwd=cwd, env=env, input=input, capture_output=True)
     if check and proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         last = err[-1] if err else f"exit {proc.returncode}"
-        raise GitError(f"git {args[0]} failed: {last}")
-    return proc.stdout.decode("utf-8", "replace")
+        # name the subcommand, not the "-c key=value" options before it
+        sub = next((a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-c")), args[0])
+        raise GitError(f"git {sub} failed: {last}")
+    return proc.stdout.decode(encoding, "replace")
 
 
 @contextmanager
