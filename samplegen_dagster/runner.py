@@ -54,9 +54,15 @@ def instance_for_cli(default_home: Path) -> DagsterInstance:
     return DagsterInstance.get()
 
 
-def register(instance: DagsterInstance, keys: list[str]) -> list[str]:
+def unregistered(instance: DagsterInstance, keys: list[str]) -> list[str]:
+    """``keys`` (deduplicated, in order) that are not yet ``pull_requests`` partitions."""
     known = set(instance.get_dynamic_partitions(pull_requests.name))
-    new = [k for k in dict.fromkeys(keys) if k not in known]
+    return [k for k in dict.fromkeys(keys) if k not in known]
+
+
+def register(instance: DagsterInstance, keys: list[str]) -> list[str]:
+    """Add the new ones of ``keys`` as partitions; return them."""
+    new = unregistered(instance, keys)
     if new:
         instance.add_dynamic_partitions(pull_requests.name, new)
     return new

@@ -75,8 +75,7 @@ def validate(settings: Settings, sandbox: Sandbox, analysis: Analysis, env: Envi
         except SandboxError as e:
             raise Rejected("env_install_failed", str(e), "validation") from None
     by_name = {r.name: r for r in runs}
-    targets = {s.name: s.targets for s in env.plan.states}
-    spec_cov = {s.name: s.coverage for s in env.plan.states}
+    planned = {s.name: s for s in env.plan.states}
     for r in runs:
         if r.apply_error:
             raise Rejected("patch_does_not_apply", r.apply_error, "validation")
@@ -101,17 +100,18 @@ def validate(settings: Settings, sandbox: Sandbox, analysis: Analysis, env: Envi
         r = by_name.get(name)
         if r is None:
             continue
-        logs[log_name] = _log(analysis, r, targets[name], reports[name])
+        spec = planned[name]
+        logs[log_name] = _log(analysis, r, spec.targets, reports[name])
         if r.coverage_json:
             cov_json[name] = r.coverage_json
         states.append(
             StateSummary(
                 name=name,
                 log_name=log_name,
-                targets=targets[name],
+                targets=spec.targets,
                 # The command as a person runs it in the checkout (the log has the sandbox's exact argv).
-                command=display(pytest_argv("python", targets[name], f"{name}.junit.xml", coverage=spec_cov[name]))
-                if targets[name]
+                command=display(pytest_argv("python", spec.targets, f"{name}.junit.xml", coverage=spec.coverage))
+                if spec.targets
                 else "",
                 exit_code=r.exit_code,
                 timed_out=r.timed_out,

@@ -12,6 +12,7 @@ from dagster import (
 
 from samplegen_dagster.defs.samples.jobs import samples_job
 from samplegen_dagster.defs.samples.partitions import pull_requests
+from samplegen_dagster.runner import unregistered
 from samplegen_dagster.settings import Settings
 from samplegen_dagster.sources.discovery import discover
 from samplegen_dagster.sources.repos_file import ReposFileError
@@ -30,8 +31,7 @@ def pull_request_sensor(context: SensorEvaluationContext):
         return SkipReason(str(e))
     for repo, err in found.errors.items():
         context.log.warning(f"{repo}: {err}")
-    known = set(context.instance.get_dynamic_partitions(pull_requests.name))
-    new = [k for k in dict.fromkeys(found.keys) if k not in known]
+    new = unregistered(context.instance, found.keys)
     if not new:
         return SkipReason(f"no new PRs ({len(found.keys)} known, {len(found.errors)} repositories failed)")
     return SensorResult(
