@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from samplegen_dagster.sources.mirror import GitError, ensure_mirror, scratch_checkout
+from samplegen_dagster_tests.conftest import init_repo
 
 
 def sh(cwd, *args):
@@ -15,10 +16,7 @@ def sh(cwd, *args):
 @pytest.fixture
 def origin(tmp_path) -> Path:
     r = tmp_path / "origin"
-    r.mkdir()
-    sh(r, "git", "init", "-q", "-b", "main")
-    sh(r, "git", "config", "user.email", "t@t")
-    sh(r, "git", "config", "user.name", "t")
+    init_repo(r)
     (r / "a.txt").write_text("1\n")
     sh(r, "git", "add", "-A")
     sh(r, "git", "commit", "-qm", "one")

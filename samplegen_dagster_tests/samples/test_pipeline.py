@@ -72,21 +72,16 @@ REJECTIONS = {
 
 
 @pytest.fixture(scope="module")
-def pipeline_run(tmp_path_factory, demo_repo, shared_cache):
-    """Run all six PRs once; tests below inspect the results."""
-    from samplegen_dagster.demo.textkit import repos_yaml
-    from samplegen_dagster.settings import Settings
+def pipeline_run(demo_pipeline):
+    """All six PRs, run once per session (``conftest.demo_pipeline``); tests below inspect the results."""
+    return demo_pipeline
 
-    root = tmp_path_factory.mktemp("pipeline")
-    (root / "repos.yaml").write_text(repos_yaml(demo_repo))
-    settings = Settings.from_env(
-        repos_file=str(root / "repos.yaml"), cache_dir=str(shared_cache), samples_dir=str(root / "samples"), sandbox="local"
-    )
+
+def fresh_instance(key: str) -> DagsterInstance:
+    """For reruns: the shared instance's history stays that of the single pass other tests read."""
     instance = DagsterInstance.ephemeral()
-    keys = [f"acme__textkit-{n}" for n in range(1, 7)]
-    register(instance, keys)
-    outcomes = {key: run_partition(instance, key, settings) for key in keys}
-    return settings, instance, outcomes
+    register(instance, [key])
+    return instance
 
 
 @pytest.mark.parametrize("number", sorted(EXPECTED))
@@ -194,12 +189,12 @@ def test_failure_event_names_the_reason(pipeline_run):
 
 
 def test_rerun_replaces_the_sample_atomically(pipeline_run):
-    settings, instance, _ = pipeline_run
+    settings, _, _ = pipeline_run
     key = "acme__textkit-2"
     sample = settings.samples_dir / key
     (sample / "stale.txt").write_text("left over from an older run")
     before = json.loads((sample / "metadata.json").read_text())
-    out = run_partition(instance, key, settings)
+    out = run_partition(fresh_instance(key), key, settings)
     assert out.success
     after = json.loads((sample / "metadata.json").read_text())
     assert not (sample / "stale.txt").exists()
@@ -210,11 +205,11 @@ def test_rerun_replaces_the_sample_atomically(pipeline_run):
 
 
 def test_rejection_removes_a_stale_sample(pipeline_run):
-    settings, instance, _ = pipeline_run
+    settings, _, _ = pipeline_run
     key = "acme__textkit-4"
     stale = settings.samples_dir / key
     stale.mkdir()
     (stale / "metadata.json").write_text("{}")
-    out = run_partition(instance, key, settings)
+    out = run_partition(fresh_instance(key), key, settings)
     assert out.rejection["code"] == "no_fail_to_pass"
     assert not stale.exists()

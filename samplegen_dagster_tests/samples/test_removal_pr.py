@@ -1,23 +1,15 @@
 """A PR that removes a feature together with its only test module: rejected, with the reason spelled out."""
 
-import subprocess
-
 from dagster import DagsterInstance
 
 from samplegen_dagster.runner import register, run_partition
 from samplegen_dagster.settings import Settings
+from samplegen_dagster_tests.conftest import init_repo
 
 
 def test_removal_pr_is_rejected_with_a_clear_reason(tmp_path):
     r = tmp_path / "origin"
-    r.mkdir()
-
-    def sh(*args):
-        subprocess.run(args, cwd=r, check=True, capture_output=True)
-
-    sh("git", "init", "-q", "-b", "main")
-    sh("git", "config", "user.email", "t@t")
-    sh("git", "config", "user.name", "t")
+    sh = init_repo(r)
     files = {
         "setup.py": "from setuptools import setup\nsetup(name='oldapi', version='1.0', packages=['oldapi'])\n",
         "oldapi/__init__.py": "",

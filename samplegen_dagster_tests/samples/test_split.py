@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from samplegen_dagster.patches.split import PatchError, check_apply, pr_diff, split_diff
+from samplegen_dagster_tests.conftest import init_repo
 
 
 def sh(cwd: Path, *args: str) -> str:
@@ -15,10 +16,7 @@ def sh(cwd: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path) -> Path:
     r = tmp_path / "r"
-    r.mkdir()
-    sh(r, "git", "init", "-q", "-b", "main")
-    sh(r, "git", "config", "user.email", "t@t")
-    sh(r, "git", "config", "user.name", "t")
+    init_repo(r)
     files = {
         "pkg/core.py": "def f():\n    return 1\n",
         "pkg/old_name.py": "X = 1\n" * 20,

@@ -3,7 +3,7 @@ import subprocess
 from samplegen_dagster.sources.git_history import scan
 from samplegen_dagster.validation.junit import Outcome, Report, TestResult
 from samplegen_dagster.validation.verdict import decide
-from samplegen_dagster_tests.conftest import git_rev
+from samplegen_dagster_tests.conftest import git_rev, init_repo
 
 
 def rep(**outcomes: str) -> Report:
@@ -51,14 +51,7 @@ def test_git_history_finds_merge_and_squash_prs(demo_repo):
 def test_merge_commit_with_a_squash_style_subject(tmp_path):
     """pallets-style history: a two-parent merge whose message is 'Title (#N)'."""
     r = tmp_path / "r"
-    r.mkdir()
-
-    def sh(*args):
-        return subprocess.run(args, cwd=r, check=True, capture_output=True, text=True).stdout.strip()
-
-    sh("git", "init", "-q", "-b", "main")
-    sh("git", "config", "user.email", "t@t")
-    sh("git", "config", "user.name", "t")
+    sh = init_repo(r)
     (r / "a.py").write_text("A = 1\n")
     sh("git", "add", "-A")
     sh("git", "commit", "-qm", "init")

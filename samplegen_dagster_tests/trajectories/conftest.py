@@ -1,29 +1,18 @@
-"""The accepted demo PRs (1, 2, 5) through the real pipeline once per session; tests read the samples."""
+"""The accepted demo PRs (1, 2, 5), from the session's single pipeline pass; tests read the samples."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from dagster import DagsterInstance
 
-from samplegen_dagster.demo.textkit import ACCEPTED, repos_yaml
-from samplegen_dagster.runner import register, run_partition
-from samplegen_dagster.settings import Settings
+from samplegen_dagster.demo.textkit import ACCEPTED
 
 
 @pytest.fixture(scope="session")
-def enriched_run(tmp_path_factory, demo_repo, shared_cache):
-    root = tmp_path_factory.mktemp("enriched")
-    (root / "repos.yaml").write_text(repos_yaml(demo_repo))
-    settings = Settings.from_env(
-        repos_file=str(root / "repos.yaml"), cache_dir=str(shared_cache), samples_dir=str(root / "samples"), sandbox="local"
-    )
-    instance = DagsterInstance.ephemeral()
-    keys = [f"acme__textkit-{n}" for n in ACCEPTED]
-    register(instance, keys)
-    outcomes = {key: run_partition(instance, key, settings) for key in keys}
-    return settings, instance, outcomes
+def enriched_run(demo_pipeline):
+    """The session's single pass of the demo PRs (``samplegen_dagster_tests.conftest.demo_pipeline``)."""
+    return demo_pipeline
 
 
 @pytest.fixture(scope="session")
