@@ -75,6 +75,10 @@ def cmd_run(args) -> int:
     if args.all:
         keys = _discover_and_register(settings, instance)
     else:
+        from samplegen_dagster.ids import parse_instance_id
+
+        for key in keys:  # a malformed key is refused before anything is registered or written
+            parse_instance_id(key)
         register(instance, keys)
     if not keys:
         print("error: no partitions given (pass keys or --all)", file=sys.stderr)

@@ -58,6 +58,17 @@ def test_malformed_repos_file_is_one_line(demo_settings, dagster_home, tmp_path)
     assert proc.stdout == ""
 
 
+def test_run_refuses_a_malformed_key_before_writing_anything(demo_settings, dagster_home):
+    proc = subprocess.run(
+        [sys.executable, "-m", "samplegen_dagster.cli", "run", "acme__textkit-1", "not-a-key"],
+        env=env_for(demo_settings, dagster_home), capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: 'not-a-key' is not an instance id of the form owner__name-N"
+    assert DagsterInstance.get().get_dynamic_partitions("pull_requests") == []
+    assert not demo_settings.samples_dir.exists()
+
+
 def test_dagster_cli_materializes_one_partition(demo_settings, dagster_home):
     env = env_for(demo_settings, dagster_home)
     subprocess.run([sys.executable, "-m", "samplegen_dagster.cli", "discover"], env=env, check=True, capture_output=True)
