@@ -15,6 +15,11 @@ no_results_after_fix        the run with the fix produced no test results
 pass_to_fail                a test that passed before fails after the fix
 no_fail_to_pass             no test fails before the fix and passes after it
 ==========================  =================================================================
+
+Not every failure is a rejection. ``InfraError`` is a failure of the machine, the
+configuration or the network (engine unreachable, repos file typo, git transport error,
+a test run killed by the OOM killer): it is *retryable*, it writes no rejection record and
+it never touches an existing sample.
 """
 
 from __future__ import annotations
@@ -42,3 +47,15 @@ class Rejected(Exception):
         self.rejection = Rejection(code=code, message=message)
         self.phase = phase
         self.details = details or {}
+
+
+class InfraError(RuntimeError):
+    """A retryable failure that is not the PR's fault; one readable line.
+
+    ``phase`` names where it happened; the Dagster shell turns it into a failure with a
+    retry policy and leaves ``samples/`` alone.
+    """
+
+    def __init__(self, message: str, phase: str = ""):
+        super().__init__(message)
+        self.phase = phase
