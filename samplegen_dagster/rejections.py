@@ -16,10 +16,11 @@ pass_to_fail                a test that passed before fails after the fix
 no_fail_to_pass             no test fails before the fix and passes after it
 ==========================  =================================================================
 
-Not every failure is a rejection. ``InfraError`` is a failure of the machine, the
+Not every failure is a rejection. ``InfraError`` names a failure of the machine, the
 configuration or the network (engine unreachable, repos file typo, git transport error,
-a test run killed by the OOM killer): it is *retryable*, it writes no rejection record and
-it never touches an existing sample.
+a test run killed by the OOM killer): one that a retry may cure and that must never
+become a rejection record or touch an existing sample. Nothing raises or handles it yet;
+the phases and the Dagster shell adopt it in later changes.
 """
 
 from __future__ import annotations
@@ -52,8 +53,7 @@ class Rejected(Exception):
 class InfraError(RuntimeError):
     """A retryable failure that is not the PR's fault; one readable line.
 
-    ``phase`` names where it happened; the Dagster shell turns it into a failure with a
-    retry policy and leaves ``samples/`` alone.
+    ``phase`` names where it happened.
     """
 
     def __init__(self, message: str, phase: str = ""):

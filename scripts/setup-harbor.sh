@@ -4,8 +4,8 @@
 #
 #   scripts/setup-harbor.sh        -> .samplegen/harbor-venv/bin/{python,harbor,podman-compose}
 #
-# Idempotent: an existing venv with harbor in it is kept. Tests find it through
-# SAMPLEGEN_HARBOR_PYTHON (set by scripts/test.sh) or at the path above.
+# Idempotent: an existing venv with harbor in it is kept. Not yet called by scripts/test.sh:
+# the Harbor export tests that need it are not on main yet.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 venv=.samplegen/harbor-venv
